@@ -25,7 +25,7 @@ QUESTION_TYPES: tuple[str, ...] = (
     "cloze",  # 填空: prompt holds {{1}}, {{2}} … blanks; answer holds one text per blank
     "single",  # 单项选择: choices; answer holds the one correct choice text
     "multiple",  # 多项选择: choices; answer holds the correct choice texts, in choice order
-    "truefalse",  # 判断: truth says whether the prompt is true; correction the true statement
+    "truefalse",  # 判断: answer is empty; truth says whether the prompt is true; correction the true statement
     "quote",  # quote attribution: a single choice (or, without distractors, a short answer)
     "order",  # ordering: choices hold the items shuffled; answer holds them in source order
     "list",  # list recall: answer holds the items in source order
