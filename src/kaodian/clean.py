@@ -1,11 +1,570 @@
-"""Clean a source text: boilerplate, line-wrap doubling, truncation, normalisation."""
+"""Clean a source text: boilerplate, line-wrap doubling, truncation, normalisation.
+
+The steps, in order:
+
+1. split into lines, trim them, drop empty ones;
+2. undo line-wrap doubling (:func:`repair_doubling`): a site that wrapped each
+   paragraph at a fixed width and repeated the last character of every line
+   at the start of the next leaves a doubled character every ``width + 1``
+   characters; the width and phase are found per paragraph, and short lines
+   take the width learned from the rest of the document;
+3. drop site boilerplate (patterns in ``resources/clean_boilerplate.yaml``),
+   recording each dropped line and why;
+4. normalise: NFC, one punctuation set for Chinese, whitespace;
+5. take the title once, and flag a body that ends mid-sentence.
+"""
 
 from __future__ import annotations
 
-from .model import CleanText, SourceText
+import functools
+import importlib.resources
+import math
+import operator
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import CleanText, Dropped, Notice, SourceText
 from .options import CleanOptions
+
+# ---------------------------------------------------------------- line-wrap doubling
+
+#: Line widths the doubling detector tries.
+WIDTHS = range(6, 41)
+_PERIODS = frozenset(w + 1 for w in WIDTHS)
+#: How unlikely (natural log) a grid of doubled characters must be by chance, per hypothesis family.
+_EVIDENCE = math.log(1000)
+#: The lowest rate of doubled neighbours assumed for ordinary text.
+_MIN_BACKGROUND = 0.02
+
+#: How many doubled positions ahead a grid neighbour is looked for.
+_NEIGHBOURS = 5
+
+_DOUBLE = re.compile(r"(.)(?=\1)", re.DOTALL)
+_LONG_RUN = re.compile(r"(.)\1{3,}", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Where a site's line wrapping doubled characters: every ``width + 1`` characters from ``phase``."""
+
+    width: int
+    phase: int
+    hits: int  # grid positions holding a doubled character
+    expected: int  # grid positions inside the line
+    score: float  # log-evidence against chance
+
+
+def doubled_positions(line: str) -> list[int]:
+    """Indices ``i`` with ``line[i] == line[i - 1]``, leaving out runs of four or more (rules, dots, laughter)."""
+    positions = [m.start() + 1 for m in _DOUBLE.finditer(line)]
+    if len(positions) > 2:
+        runs = [(m.start(), m.end()) for m in _LONG_RUN.finditer(line)]
+        if runs:
+            inside: set[int] = set()
+            for start, end in runs:
+                inside.update(range(start + 1, end))
+            positions = [i for i in positions if i not in inside]
+    return positions
+
+
+def _expected(n: int, period: int, phase: int) -> int:
+    """How many indices in ``1 .. n - 1`` are congruent to ``phase`` modulo ``period``."""
+    if phase == 0:
+        return (n - 1) // period
+    if phase > n - 1:
+        return 0
+    return (n - 1 - phase) // period + 1
+
+
+def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[Grid]:
+    """Every (width, phase) whose grid positions are (almost) all doubled, with its evidence score.
+
+    Linear in the number of doubled positions: neighbours one period apart vote for that
+    period first, and only periods with enough votes are counted phase by phase.
+    """
+    out: list[Grid] = []
+    total = len(doubles)
+    periods = _PERIODS if widths is WIDTHS else frozenset(w + 1 for w in widths)
+    if total < 2 or not periods:
+        return out
+    distances: list[int] = []
+    for gap in range(1, min(total, _NEIGHBOURS + 1)):  # a few true reduplications may sit in between
+        distances.extend(map(operator.sub, doubles[gap:], doubles))
+    pairs = Counter(distances)
+    for period, pair_votes in pairs.items():
+        if period not in periods:
+            continue
+        floor = (n - 1) // period  # the fewest grid positions any phase has
+        need = max(2, floor - floor // 10)
+        # doubled grid positions come in runs one period apart, broken only by misses
+        if need > total or pair_votes < max(1, need - (floor + 1) // 10 - 1):
+            continue
+        votes = Counter(map(period.__rmod__, doubles))
+        for phase, hits in votes.items():
+            if hits < need:
+                continue
+            expected = _expected(n, period, phase)
+            misses = expected - hits
+            if misses > expected // 10:
+                continue
+            background = max(_MIN_BACKGROUND, (total - hits + 1) / n)
+            # log-likelihood of `hits` doubled grid positions against chance, less the cost of
+            # choosing a phase and of each grid position that is not doubled
+            score = (hits - 2 * misses) * -math.log(background) - math.log(period)
+            out.append(Grid(period - 1, phase, hits, expected, score))
+    return out
+
+
+def find_grid(line: str, widths: Iterable[int] = WIDTHS) -> Grid | None:
+    """The doubling grid of one paragraph, if its own evidence is strong; else None."""
+    doubles = doubled_positions(line)
+    if len(doubles) < 3:
+        return None
+    return _best_own(_candidates(len(line), doubles, widths))
+
+
+def _best_own(cands: Sequence[Grid]) -> Grid | None:
+    threshold = _EVIDENCE + math.log(len(WIDTHS))
+    strong = [g for g in cands if g.hits >= 3 and g.score >= threshold]
+    if not strong:
+        return None
+    return max(strong, key=lambda g: (g.score, -g.width))
+
+
+def undouble(line: str, grid: Grid) -> str:
+    """``line`` with the doubled character removed at each doubled grid position."""
+    period = grid.width + 1
+    start = grid.phase if grid.phase else period
+    chars = list(line)
+    for i in range(start, len(line), period):
+        if line[i] == line[i - 1]:
+            chars[i] = ""
+    return "".join(chars)
+
+
+@functools.cache
+def _reduplicable() -> frozenset[str]:
+    text = _resource("clean_reduplication.txt")
+    return frozenset(ch for line in text.splitlines() if not line.startswith("#") for ch in line.strip())
+
+
+def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
+    """Undo line-wrap doubling in ``lines``; also returns the document's width (None: not corrupted).
+
+    A paragraph is repaired on its own evidence when it is long enough to show a
+    grid; the document's width is the one with the most pooled evidence, and the
+    remaining (short) lines are repaired at that width when every grid position
+    they hold is doubled.
+    """
+    info: list[tuple[list[int], list[Grid]]] = []
+    pooled: dict[int, float] = {}
+    for line in lines:
+        doubles = doubled_positions(line)
+        cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= 2 else []
+        info.append((doubles, cands))
+        best_per_width: dict[int, float] = {}
+        for g in cands:
+            # two doubled characters a width apart are a figure of speech (人人为我，我为人人) as often as not
+            if g.hits >= 3 and g.score > best_per_width.get(g.width, 0.0):
+                best_per_width[g.width] = g.score
+        for width, score in best_per_width.items():
+            pooled[width] = pooled.get(width, 0.0) + score
+    doc_width: int | None = None
+    if pooled:
+        width, evidence = max(pooled.items(), key=lambda kv: (kv[1], -kv[0]))
+        if evidence >= _EVIDENCE + math.log(len(WIDTHS)):
+            doc_width = width
+    out: list[str] = []
+    for line, (doubles, cands) in zip(lines, info, strict=True):
+        grid = _best_own(cands)
+        if grid is None and doc_width is not None and doubles:
+            grid = _short_line_grid(line, doubles, doc_width)
+        out.append(undouble(line, grid) if grid else line)
+    return out, doc_width
+
+
+def _short_line_grid(line: str, doubles: Sequence[int], width: int) -> Grid | None:
+    """The phase at the document's width at which every grid position of ``line`` is doubled."""
+    period = width + 1
+    n = len(line)
+    best: tuple[tuple[int, int, int], Grid] | None = None
+    for phase, hits in Counter(d % period for d in doubles).items():
+        if hits != _expected(n, period, phase):
+            continue
+        positions = range(phase or period, n, period)
+        plain = sum(1 for i in positions if line[i] not in _reduplicable())
+        if hits == 1:
+            if not _is_cjk_or_punct(line[positions[0]]):
+                continue  # QQ, 2000, >>: one Latin or ASCII pair is no evidence
+            if plain == 0 and n - 1 < period:
+                # a line this short need not hold a grid position at all, and one pair of a
+                # commonly doubled character (人人, 常常) is no evidence that it does
+                continue
+        key = (hits, plain, -phase)
+        if best is None or key > best[0]:
+            best = (key, Grid(width, phase, hits, hits, 0.0))
+    return best[1] if best else None
+
+
+# ---------------------------------------------------------------- boilerplate
+
+
+def _resource(name: str) -> str:
+    return importlib.resources.files("kaodian").joinpath("resources", name).read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class _Family:
+    reason: str
+    max_length: int
+    pattern: re.Pattern[str]
+
+
+@dataclass(frozen=True)
+class _Rules:
+    families: tuple[_Family, ...]
+    list_header: _Family
+    disclaimer_reason: str
+    strong: re.Pattern[str]
+    strong_terms: tuple[str, ...]
+    weak: re.Pattern[str]
+    title_reason: str
+    title_max: int
+    extensions: frozenset[str]
+    tags: frozenset[str]
+
+
+@functools.cache
+def _rules() -> _Rules:
+    import yaml
+
+    data: dict[str, Any] = yaml.safe_load(_resource("clean_boilerplate.yaml"))
+
+    def family(key: str) -> _Family:
+        spec = data[key]
+        body = "|".join(f"(?:{p})" for p in spec["patterns"])
+        prefix = spec.get("match", "line") == "start"  # the pattern need only match the start of the line
+        pattern = re.compile(body if prefix else f"(?:{body})\\Z", re.IGNORECASE)
+        return _Family(spec["reason"], int(spec.get("max_length", 200)), pattern)
+
+    disclaimer = data["disclaimer"]
+    title = data["document_title"]
+    return _Rules(
+        families=tuple(family(k) for k in ("prompt", "counter", "page_marker", "banner")),
+        list_header=family("list_header"),
+        disclaimer_reason=disclaimer["reason"],
+        strong=_terms(disclaimer["strong"]),
+        strong_terms=tuple(t.casefold() for t in disclaimer["strong"]),
+        weak=_terms(disclaimer["weak"]),
+        title_reason=title["reason"],
+        title_max=int(title["max_length"]),
+        extensions=frozenset(e.casefold() for e in title["extensions"]),
+        tags=frozenset(t.casefold() for t in title["tags"]),
+    )
+
+
+def _terms(terms: Iterable[str]) -> re.Pattern[str]:
+    # longest first, so that "用户自行上传" is found rather than "上传" within it
+    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+
+
+_BULLET = re.compile(r"^(?:[-*+•·▪●◦]\s+)+")
+#: Lines longer than this are too long for any family but the disclaimers (max_length in the YAML file).
+_SHORT = 220
+_TRAILING = " \t:：>»›→…·|"
+
+
+def _nfkc(line: str) -> str:
+    # patterns spell full-width punctuation themselves; only full-width letters and digits need folding
+    return unicodedata.normalize("NFKC", line) if _FULLWIDTH_RE.search(line) else line
+
+
+def _key(line: str) -> str:
+    """A line as boilerplate patterns see it: NFKC, no bullet, no trailing arrows or colons."""
+    key = _BULLET.sub("", _nfkc(line)).strip()
+    return key.rstrip(_TRAILING).strip() or key
+
+
+def _family_reason(line: str, key: str, rules: _Rules) -> str | None:
+    reason = _match_family(key, rules)
+    if reason is None and _BULLET.match(line):  # "- 3 -" is a page marker, not a bullet
+        reason = _match_family(_nfkc(line).strip(), rules)
+    return reason
+
+
+def _match_family(key: str, rules: _Rules) -> str | None:
+    for fam in rules.families:
+        if len(key) > fam.max_length:
+            continue
+        hit = fam.pattern.match(key)
+        if hit:
+            return fam.reason
+    return None
+
+
+def _is_disclaimer(key: str, rules: _Rules) -> bool:
+    folded = key.casefold()
+    if not any(t in folded for t in rules.strong_terms):  # the fast path: one C-level search per term
+        return False
+    strong = len({m.casefold() for m in rules.strong.findall(key)})
+    weak = len({m.casefold() for m in rules.weak.findall(key)})
+    return strong >= 3 or (strong >= 2 and weak >= 2) or weak >= 3
+
+
+def _is_document_title(key: str, rules: _Rules) -> bool:
+    if len(key) > rules.title_max:
+        return False
+    words = key.split()
+    while len(words) > 1 and words[-1].casefold() in rules.tags:
+        words.pop()
+    last = words[-1] if words else ""
+    stem, dot, ext = last.rpartition(".")
+    return bool(dot and ext.casefold() in rules.extensions and (stem or len(words) > 1))
+
+
+def _is_list_item(key: str, rules: _Rules) -> bool:
+    """A line that can sit in a list of other documents: a file name or a short title-like line."""
+    if _is_document_title(key, rules):
+        return True
+    return len(key) <= 60 and not any(ch in key for ch in "。！？!?；")
+
+
+def classify(lines: Sequence[str]) -> list[str | None]:
+    """The boilerplate reason for each line (None: study text)."""
+    rules = _rules()
+    reasons: list[str | None] = []
+    in_list = False
+    for line in lines:
+        if len(line) > _SHORT:  # a long line can only be a disclaimer
+            in_list = False
+            reasons.append(rules.disclaimer_reason if _is_disclaimer(line, rules) else None)
+            continue
+        key = _key(line)
+        reason: str | None = None
+        if len(key) <= rules.list_header.max_length and rules.list_header.pattern.match(key):
+            reason = rules.list_header.reason
+            in_list = True
+        elif _is_document_title(key, rules):
+            reason = rules.title_reason
+        else:
+            reason = _family_reason(line, key, rules)
+            if reason is None and in_list and _is_list_item(key, rules):
+                reason = rules.list_header.reason
+            elif reason is None:
+                in_list = False
+                if _is_disclaimer(key, rules):
+                    reason = rules.disclaimer_reason
+        reasons.append(reason)
+    return reasons
+
+
+# ---------------------------------------------------------------- normalisation
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
+_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
+_ASCII_PUNCT = re.compile(r"[,;:?!()]")
+_CJK_OR_PUNCT = (
+    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"  # kana and hanzi
+    "\u3000-\u303f\uff00-\uffef\u2460-\u24ff\u3200-\u32ff“”‘’—…·"  # CJK punctuation, ① ⑴ ⒈ ㈠
+)
+_CJK_SPACE = re.compile(f"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
+_ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
+_SPACES = re.compile(r"\s+")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_LATIN = re.compile("[A-Za-z]")
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0x20000 <= o <= 0x2FFFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3040 <= o <= 0x30FF
+    )
+
+
+def _is_cjk_or_punct(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        _is_cjk(ch)
+        or 0x3000 <= o <= 0x303F  # CJK punctuation
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x2460 <= o <= 0x24FF  # ① ⑴ ⒈
+        or 0x3200 <= o <= 0x32FF  # ㈠
+        or ch in "“”‘’—…·"
+    )
+
+
+def _trim(line: str) -> str:
+    """Zero-width and control characters out, ends trimmed (before doubling repair: widths count characters)."""
+    if _ZERO_WIDTH_RE.search(line):
+        line = line.translate(_ZERO_WIDTH)
+    return _CONTROL.sub(" ", line).strip()
+
+
+def normalise(line: str) -> str:
+    """NFC, ASCII digits and letters, one space at most (none between CJK), Chinese punctuation beside CJK."""
+    if _ZERO_WIDTH_RE.search(line):
+        line = line.translate(_ZERO_WIDTH)
+    if not unicodedata.is_normalized("NFC", line):
+        line = unicodedata.normalize("NFC", line)
+    if _FULLWIDTH_RE.search(line):
+        line = line.translate(_FULLWIDTH_ALNUM)
+    line = _SPACES.sub(" ", line).strip()
+    if line.isascii():
+        return line  # nothing Chinese to make consistent
+    if _ASCII_PUNCT.search(line):
+        line = _cjk_punctuation(line)
+    if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
+        line = _CJK_SPACE.sub("", line)
+    return _REPEATED_PUNCT.sub(r"\1", line)
+
+
+def _cjk_punctuation(line: str) -> str:
+    """ASCII , ; : ? ! ( ) beside Chinese text become full-width; numbers (3,500 9:00) and URLs stay."""
+    chars = list(line)
+    n = len(line)
+    opened: list[bool] = []
+    for m in _ASCII_PUNCT.finditer(line):
+        i = m.start()
+        ch = line[i]
+        prev = chars[i - 1] if i else ""  # as converted: "、?!" becomes "、？！" in one pass
+        nxt = line[i + 1] if i + 1 < n else ""
+        if ch == "(":
+            convert = bool(prev and _is_cjk_or_punct(prev)) or bool(nxt and _is_cjk(nxt))
+            opened.append(convert)
+        elif ch == ")":
+            convert = opened.pop() if opened else bool(prev and _is_cjk(prev))
+        elif prev.isdigit() and nxt.isdigit():
+            convert = False
+        elif ch == ":" and nxt == "/":
+            convert = False  # a URL scheme
+        else:
+            convert = bool(prev and _is_cjk_or_punct(prev)) or (
+                bool(nxt and _is_cjk(nxt)) and not (prev and prev.isascii() and prev.isalnum())
+            )
+        if convert:
+            chars[i] = _ASCII_TO_CJK[ch]
+    return "".join(chars)
+
+
+def language_of(text: str) -> str:
+    """ "zh" when CJK characters carry the text (one counts as much as three Latin letters), else "en"."""
+    sample = text[:200_000]
+    cjk = len(_CJK.findall(sample))
+    latin = len(_LATIN.findall(sample))
+    return "zh" if cjk and cjk * 3 >= latin else "en"
+
+
+# ---------------------------------------------------------------- title and truncation
+
+_TERMINAL = (*tuple("。！？!?….．”」』\"'"), "）", ")")
+_SENTENCE_END = re.compile(r"[。！？!?]|\.(?:\s|$)")
+_MARKER = re.compile(
+    r"^(?:#{1,6}\s|[一二三四五六七八九十百]+[、.．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}(?:\.\d{1,2})*[.．、\s]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分编课讲]|[⒈-⒛①-⑳⑴-⒇]|[A-Z][.、]|(?:chapter|part|section|unit)\s)",
+    re.IGNORECASE,
+)
+
+
+def _heading_like(line: str) -> bool:
+    """A heading: a Markdown or numbered line without a full stop inside."""
+    if _SENTENCE_END.search(line.rstrip("。.!?！？")):
+        return False
+    return bool(_MARKER.match(line)) and len(line) <= 60
+
+
+def _title_like(line: str) -> bool:
+    if line.startswith("#") and not line.startswith("##"):
+        return True
+    if line.endswith(("。", "！", "？", "!", "?", "；", ";", "，", ",", "：", ":")) or _MARKER.match(line):
+        return False
+    return len(line) <= 80 and not (line.endswith(".") and len(line.split()) > 12)
+
+
+def _ends_mid_sentence(line: str) -> bool:
+    stripped = line.rstrip()
+    if stripped.endswith(_TERMINAL):
+        if stripped.endswith((")", "）")):
+            inner = stripped[:-1].rstrip()
+            return not (inner.endswith(_TERMINAL) or "(" in inner or "（" in inner)
+        return False
+    return not _heading_like(stripped)
+
+
+def _comparable(line: str) -> str:
+    return "".join(line.lstrip("#").split()).casefold()
+
+
+# ---------------------------------------------------------------- the stage
 
 
 def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> CleanText:
     """The study text of ``src``: title once, body paragraphs, notices and dropped lines."""
-    raise NotImplementedError
+    original = [t for t in (_trim(raw) for raw in src.text.splitlines()) if t]
+    lines, _ = repair_doubling(original)
+    dropped: list[Dropped] = []
+    kept: list[str] = []
+    reasons: Sequence[str | None] = [None] * len(lines)
+    if not options.keep_boilerplate:
+        # a line is boilerplate as scraped or as repaired ("下下载" is "下载"); --report shows it as scraped
+        reasons = classify(original)
+        changed = [i for i, (a, b) in enumerate(zip(original, lines, strict=True)) if a != b]
+        for i, reason in zip(changed, classify([lines[i] for i in changed]), strict=True):
+            reasons[i] = reasons[i] or reason
+    for raw, line, reason in zip(original, lines, reasons, strict=True):
+        if reason is None:
+            text = normalise(line)
+            if text:
+                kept.append(text)
+        else:
+            dropped.append(Dropped(text=raw, reason=reason))
+
+    title = ""
+    if kept and _title_like(kept[0]):
+        title = kept.pop(0).lstrip("#").strip()
+    body: list[str] = []
+    if not options.keep_boilerplate:
+        for line in kept:
+            if title and _comparable(line) == _comparable(title):  # also a PDF's running header
+                dropped.append(Dropped(text=line, reason="repeated title"))
+            elif body and line == body[-1] and len(line) >= 8:  # a short line ("是") can repeat in a table
+                dropped.append(Dropped(text=line, reason="repeated line"))
+            else:
+                body.append(line)
+    else:
+        body = kept
+
+    notices: list[Notice] = []
+    truncated = bool(body) and _ends_mid_sentence(body[-1])
+    if truncated:
+        notices.append(
+            Notice(
+                code="truncated",
+                message="the text ends mid-sentence (a preview?); questions avoid the unfinished part",
+            )
+        )
+    if not title and not body:
+        notices.append(
+            Notice(code="empty", message="no study text left after cleaning; pass --keep-boilerplate to keep it")
+        )
+    language = language_of(title + "".join(body))
+    return CleanText(
+        source=src.path,
+        title=title,
+        paragraphs=tuple(body),
+        language=language,
+        truncated=truncated,
+        notices=tuple(notices),
+        dropped=tuple(dropped),
+    )

@@ -1,20 +1,30 @@
 """The command line: a thin click layer over :mod:`kaodian.pipeline`.
 
-Exit status: 0 success, 1 failure (including some inputs that failed), 2 bad usage or input.
+Exit status: 0 success; 2 bad usage or input (nothing could be done with what
+was given); 1 any other failure, including a build where some inputs failed
+or gave no questions while others were built. Every error is one line on
+stderr, ``kaodian: error: <what is wrong and what to do>``; ``-v`` adds
+details and ``--debug`` the traceback.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .errors import InputError, KaodianError, OutputError
+from .errors import InputError, KaodianError
 from .options import DEFAULT_MAX_BYTES, BuildOptions, CleanOptions, GenerateOptions, QuizOptions
+
+if TYPE_CHECKING:
+    from .pipeline import BuildReport
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,22 +37,64 @@ class State:
     quiet: bool = False
 
 
+def _state() -> State:
+    ctx = click.get_current_context(silent=True)
+    found = ctx.find_object(State) if ctx is not None else None
+    return found or State()
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: an error message must not spill over several."""
+    return " ".join(text.split()) or "(no message)"
+
+
+def _error(message: str) -> None:
+    click.echo(f"kaodian: error: {one_line(message)}", err=True)
+
+
+def _show_error(exc: KaodianError, state: State, where: str = "") -> None:
+    """One line for ``exc`` (naming ``where`` unless it already does); details with -v, traceback with --debug."""
+    if state.debug and exc.__traceback__ is not None:
+        traceback.print_exception(exc)
+    named = not where or where in exc.message or Path(where).name in exc.message
+    _error(exc.message if named else f"{where}: {exc.message}")
+    if not (state.verbose or state.debug):
+        return
+    if exc.detail:
+        click.echo(exc.detail, err=True)
+    elif exc.__cause__ is not None and not state.debug:  # what the library underneath said
+        click.echo(f"  caused by {type(exc.__cause__).__name__}: {one_line(str(exc.__cause__))}", err=True)
+
+
 def _fail(exc: BaseException) -> NoReturn:
     """Turn an exception into one line on stderr and the documented exit status."""
-    state: State = click.get_current_context().find_object(State) or State()
+    state = _state()
+    if isinstance(exc, KaodianError):
+        _show_error(exc, state)
+        sys.exit(exc.exit_code)
     if state.debug:
         traceback.print_exception(exc)
-    if isinstance(exc, KaodianError):
-        click.echo(f"kaodian: error: {exc.message}", err=True)
-        if state.verbose and exc.detail:
-            click.echo(exc.detail, err=True)
-        sys.exit(exc.exit_code)
     if isinstance(exc, MemoryError):
-        click.echo("kaodian: error: out of memory; lower --max-size or split the input", err=True)
+        _error("out of memory; lower --max-size or split the input")
         sys.exit(1)
-    click.echo(f"kaodian: error: unexpected {type(exc).__name__}: {exc}; run with --debug for details", err=True)
+    if isinstance(exc, OSError) and exc.strerror:  # e.g. stdout on a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        _error(f"{where}{exc.strerror}; check the disk and the paths (--debug shows where it happened)")
+        sys.exit(1)
+    what = one_line(str(exc))[:200] if str(exc).strip() else "no message"
+    _error(f"unexpected {type(exc).__name__} ({what}); this is a bug: please report it with the output of --debug")
     if state.verbose and not state.debug:
         traceback.print_exception(exc)
+    sys.exit(1)
+
+
+def _quiet_broken_pipe() -> NoReturn:
+    """The reader of stdout went away (``kaodian clean x | head``): stop without a message."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (tests): nothing more will be written to it anyway
     sys.exit(1)
 
 
@@ -55,14 +107,26 @@ def guarded(fn: F) -> F:
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("kaodian: interrupted; outputs already written are complete, the rest were not started", err=True)
+            click.echo(
+                "kaodian: interrupted; the outputs written so far are complete, the rest were not written", err=True
+            )
             sys.exit(130)
-        except BaseException as exc:  # noqa: BLE001 - every error becomes one line
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        except BaseException as exc:  # every error becomes one line
             _fail(exc)
 
     wrapper.__name__ = fn.__name__
     wrapper.__doc__ = fn.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+def _check_output(output: str | None, force: bool) -> None:
+    """Refuse an existing ``-o`` file before the work, not after it."""
+    if output is not None and output != "-":
+        from .fsutil import check_writable
+
+        check_writable(output, force=force)
 
 
 def _write_or_print(text: str, output: str | None, force: bool) -> None:
@@ -84,6 +148,8 @@ def _parse_types(value: str | None) -> tuple[str, ...] | None:
     for t in types:
         if t not in QUESTION_TYPES:
             raise UnknownQuestionTypeError(f"unknown question type {t!r}; use one of {', '.join(QUESTION_TYPES)}")
+    if not types:
+        raise UnknownQuestionTypeError(f"no question type given; use one or more of {', '.join(QUESTION_TYPES)}")
     return types
 
 
@@ -111,10 +177,12 @@ def _parse_formats(value: str) -> tuple[str, ...]:
 
 
 def clean_options(f: F) -> F:
-    f = click.option("--encoding", metavar="NAME", help="Read text files in this encoding instead of detecting it (e.g. gbk).")(f)
+    f = click.option(
+        "--encoding", metavar="NAME", help="Read text files in this encoding instead of detecting it (e.g. gbk)."
+    )(f)
     f = click.option(
         "--max-size",
-        type=int,
+        type=click.IntRange(1),
         default=DEFAULT_MAX_BYTES // (1024 * 1024),
         show_default=True,
         metavar="MB",
@@ -124,7 +192,11 @@ def clean_options(f: F) -> F:
 
 
 def generate_options(f: F) -> F:
-    f = click.option("--types", metavar="T,T", help="Only these question types (cloze,single,multiple,truefalse,quote,order,list,short).")(f)
+    f = click.option(
+        "--types",
+        metavar="T,T",
+        help="Only these question types (cloze,single,multiple,truefalse,quote,order,list,short).",
+    )(f)
     f = click.option("--seed", type=int, default=0, show_default=True, help="Seed for choices and shuffling.")(f)
     f = click.option(
         "--templates",
@@ -143,7 +215,101 @@ def _gen_opts(types: str | None, seed: int, templates_dir: Path | None) -> Gener
     return GenerateOptions(types=_parse_types(types), seed=seed, templates_dir=templates_dir)
 
 
-@click.group(context_settings=CONTEXT)
+def _set_flag(name: str) -> Callable[[click.Context, click.Parameter, bool], None]:
+    def callback(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+        if value:
+            setattr(ctx.ensure_object(State), name, True)
+
+    return callback
+
+
+def _global_flags() -> list[click.Parameter]:
+    """-v, -q and --debug, also accepted after the verb (``kaodian build -v x``)."""
+    return [
+        click.Option(
+            [short, long] if short else [long],
+            is_flag=True,
+            expose_value=False,
+            is_eager=True,
+            callback=_set_flag(long[2:]),
+            help=text,
+        )
+        for short, long, text in (
+            ("-v", "--verbose", "Show details of errors and warnings."),
+            ("-q", "--quiet", "Print nothing but errors; no progress bar."),
+            ("", "--debug", "Show the traceback of an error."),
+        )
+    ]
+
+
+class KaodianCommand(click.Command):
+    """A verb: takes the global flags too, after its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_global_flags())
+
+
+class KaodianGroup(click.Group):
+    """The ``kaodian`` group: usage errors in one line, like every other error."""
+
+    command_class = KaodianCommand
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        previous = _catch_sigterm()
+        try:
+            rv = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx is not None else "kaodian"
+            _error(f"{exc.format_message()} (see '{where} --help')")
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            _error(exc.format_message())
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("kaodian: interrupted", err=True)
+            sys.exit(130)
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+        finally:
+            _restore_sigterm(previous)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+def _terminated(signum: int, frame: object) -> NoReturn:
+    click.echo("kaodian: terminated; the outputs written so far are complete, the rest were not written", err=True)
+    raise SystemExit(128 + signum)  # unwinds like an error, so a half-written temporary file is removed
+
+
+def _catch_sigterm() -> Any:
+    """Make ``kill`` (SIGTERM) unwind the program instead of stopping it mid-write; returns the old handler."""
+    try:
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            return signal.signal(signal.SIGTERM, _terminated)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM on this system
+        pass
+    return None
+
+
+def _restore_sigterm(previous: Any) -> None:
+    if previous is not None:
+        with contextlib.suppress(ValueError):
+            signal.signal(signal.SIGTERM, previous)
+
+
+@click.group(name="kaodian", cls=KaodianGroup, context_settings=CONTEXT)
 @click.version_option(package_name="kaodian")
 @click.option("-v", "--verbose", is_flag=True, help="Show details of errors and warnings.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors; no progress bar.")
@@ -151,6 +317,9 @@ def _gen_opts(types: str | None, seed: int, templates_dir: Path | None) -> Gener
 @click.pass_context
 def main(ctx: click.Context, verbose: bool, quiet: bool, debug: bool) -> None:
     """kaodian (考点): turn study documents into Anki decks and printable quizzes.
+
+    -v, -q and --debug go before or after the verb. Exit status: 0 done,
+    2 bad usage or input, 1 other failures (also: some inputs of a build failed).
 
     \b
     The pipeline, one verb a stage (each stage's output is readable by the next):
@@ -170,7 +339,9 @@ def main(ctx: click.Context, verbose: bool, quiet: bool, debug: bool) -> None:
 @main.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(path_type=Path))
 @clean_options
-@click.option("--keep-boilerplate", is_flag=True, help="Keep site boilerplate (disclaimers, related-document lists, ...).")
+@click.option(
+    "--keep-boilerplate", is_flag=True, help="Keep site boilerplate (disclaimers, related-document lists, ...)."
+)
 @click.option("--report", is_flag=True, help="List on stderr every line dropped and why.")
 @guarded
 def clean(file: Path, encoding: str | None, max_size: int, keep_boilerplate: bool, report: bool) -> None:
@@ -191,19 +362,22 @@ def clean(file: Path, encoding: str | None, max_size: int, keep_boilerplate: boo
     if report:
         for d in text.dropped:
             click.echo(f"dropped ({d.reason}): {d.text}", err=True)
-    for n in text.notices:
-        click.echo(f"kaodian: warning: {file}: {n.message}", err=True)
+    _echo_warnings(f"{file}: {n.message}" for n in text.notices)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @clean_options
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", metavar="PATH", help="Write to PATH instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Processes to use.")
 @guarded
-def extract(files: tuple[Path, ...], encoding: str | None, max_size: int, fmt: str, output: str | None, force: bool, jobs: int) -> None:
+def extract(
+    files: tuple[Path, ...], encoding: str | None, max_size: int, fmt: str, output: str | None, force: bool, jobs: int
+) -> None:
     """Write the study set of FILES: outline points, key claims, terms, warnings.
 
     \b
@@ -213,24 +387,26 @@ def extract(files: tuple[Path, ...], encoding: str | None, max_size: int, fmt: s
     from .pipeline import study_set
     from .serialize import dumps, study_set_to_dict
 
+    _check_output(output, force)
     study = study_set(files, _clean_opts(encoding, max_size), jobs=jobs)
     _write_or_print(dumps(study_set_to_dict(study), fmt), output, force)
-    _echo_warnings(w.message for d in study.documents for w in d.warnings)
+    _echo_warnings(f"{d.source or d.id}: {w.message}" for d in study.documents for w in d.warnings)
 
 
-def _echo_warnings(messages: Any) -> None:
-    state: State = click.get_current_context().find_object(State) or State()
-    if state.quiet:
+def _echo_warnings(messages: Iterable[str]) -> None:
+    if _state().quiet:
         return
     for m in messages:
-        click.echo(f"kaodian: warning: {m}", err=True)
+        click.echo(f"kaodian: warning: {one_line(m)}", err=True)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @clean_options
 @generate_options
-@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", metavar="PATH", help="Write to PATH instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
 @guarded
@@ -254,14 +430,27 @@ def generate(
     from .pipeline import question_set
     from .serialize import dumps, question_set_to_dict
 
+    _check_output(output, force)
     qs = question_set(inputs, _clean_opts(encoding, max_size), _gen_opts(types, seed, templates_dir))
     _write_or_print(dumps(question_set_to_dict(qs), fmt), output, force)
 
 
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("-o", "--output-dir", type=click.Path(file_okay=False, path_type=Path), default=Path("decks"), show_default=True)
-@click.option("--formats", default="apkg,quiz", show_default=True, help="Outputs per input: apkg,quiz,pdf,tsv,csv,md,tiku,gift,qti.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(path_type=Path),
+    default=Path("decks"),
+    show_default=True,
+    help="Folder to write into.",
+)
+@click.option(
+    "--formats",
+    default="apkg,quiz",
+    show_default=True,
+    help="Outputs per input: apkg,quiz,pdf,tsv,csv,md,tiku,gift,qti.",
+)
 @click.option("--deck-name", metavar="NAME", help="Deck name (default: the document title); '::' makes subdecks.")
 @clean_options
 @generate_options
@@ -284,7 +473,9 @@ def build(
     """Build an Anki deck and a printable quiz for each input into decks/.
 
     INPUTS may be documents, folders, study sets or questions files. With no
-    INPUTS, the sample documents in data/ are built.
+    INPUTS, the sample documents in data/ are built. An input that cannot be
+    used is named on one line and the others are still built (exit status 1);
+    an input that gives no questions gets a warning, not an empty deck.
 
     \b
     Example:
@@ -306,22 +497,41 @@ def build(
         quiz=QuizOptions(seed=seed, types=gen.types),
     )
     paths: Sequence[Path] = inputs or default_inputs()
-    progress = None if state.quiet or not sys.stderr.isatty() else _progress_bar()
+    progress = None if state.quiet or not _stderr_is_tty() else _progress_bar()
     report = run_build(paths, options, progress=progress)
     if progress is not None:
         click.echo("", err=True)
     if not state.quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")
-    _echo_warnings(report.skipped)
+    _echo_warnings([*report.warnings, *report.skipped])
     for f in report.failures:
-        click.echo(f"kaodian: error: {f.error.message}", err=True)
-    if report.failures:
-        built = len(report.outputs)
-        click.echo(f"kaodian: {len(report.failures)} input(s) failed; {built} file(s) written", err=True)
-        sys.exit(1)
-    if not report.outputs:
-        raise OutputError("no questions could be made from any input; nothing written")
+        _show_error(f.error, state, where=f.path)
+    sys.exit(_build_status(report))
+
+
+def _build_status(report: BuildReport) -> int:
+    """0 all built; 2 nothing built because of bad input; 1 otherwise (some inputs failed or gave no questions)."""
+    if report.complete and report.outputs:
+        return 0
+    if report.outputs:
+        click.echo(
+            f"kaodian: {len(report.failures)} input(s) failed, {len(report.skipped)} gave no questions; "
+            f"{len(report.outputs)} file(s) written",
+            err=True,
+        )
+        return 1
+    if not report.failures:
+        _error("no questions could be made from any input; nothing written")
+        return 1
+    if report.inputs > 1:
+        click.echo("kaodian: no input could be built; nothing written", err=True)
+    bad_input = not report.skipped and all(isinstance(f.error, InputError) for f in report.failures)
+    return 2 if bad_input else 1
+
+
+def _stderr_is_tty() -> bool:
+    return sys.stderr.isatty()
 
 
 def _progress_bar() -> Callable[[int, int, str], None]:
@@ -337,10 +547,23 @@ def _progress_bar() -> Callable[[int, int, str], None]:
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("-o", "--output", metavar="PATH", help="Output file (default: quiz.<format> in the current folder).")
-@click.option("--format", "fmt", type=click.Choice(["html", "pdf", "md"]), default="html", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "pdf", "md"]),
+    default="html",
+    show_default=True,
+    help="A printable HTML page, a PDF, or Markdown.",
+)
 @click.option("--count", type=click.IntRange(1), help="At most N questions in all.")
 @click.option("--per-type", metavar="T=N,...", help="Questions per type, e.g. cloze=10,single=5.")
-@click.option("--versions", type=click.IntRange(1, 26), default=1, show_default=True, help="Papers A卷, B卷, ... shuffled from --seed.")
+@click.option(
+    "--versions",
+    type=click.IntRange(1, 26),
+    default=1,
+    show_default=True,
+    help="Papers A卷, B卷, ... shuffled from --seed.",
+)
 @click.option("--title", help="Title printed on the paper.")
 @click.option("--no-key", is_flag=True, help="Leave out the answer key.")
 @click.option("--key-only", is_flag=True, help="Write only the answer key.")
@@ -392,7 +615,13 @@ def quiz(
 
 @main.command(context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--to", "fmt", required=True, type=click.Choice(["tiku", "gift", "qti", "csv", "md", "tsv"]), help="The format to write.")
+@click.option(
+    "--to",
+    "fmt",
+    required=True,
+    type=click.Choice(["tiku", "gift", "qti", "csv", "md", "tsv"]),
+    help="The format to write.",
+)
 @click.option("-o", "--output", metavar="PATH", help="Output file (default: questions.<suffix> in the current folder).")
 @clean_options
 @generate_options

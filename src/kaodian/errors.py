@@ -20,6 +20,10 @@ class KaodianError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self) -> tuple[type[KaodianError], tuple[str, str]]:
+        # keep the detail when an error crosses a process boundary (build --jobs)
+        return type(self), (self.message, self.detail)
+
 
 class InputError(KaodianError):
     """The input cannot be used as given (exit status 2)."""

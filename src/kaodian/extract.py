@@ -1,9 +1,57 @@
-"""Extract a study-set Document from clean text: outline, claims, terms, warnings."""
+"""Extract a study-set Document from clean text: outline, claims, terms, warnings.
+
+Each paragraph is segmented once; the outline, the claim finder and the term
+weights all read that one segmentation.
+"""
 
 from __future__ import annotations
 
-from .model import CleanText, Document
+from .claims import Unit, find_claims
+from .model import LANGUAGES, CleanText, Document
+from .names import slug
+from .outline import build_outline
+from .terms import Tagged, tag, weigh
 
 
 def extract(text: CleanText, doc_id: str | None = None) -> Document:
-    raise NotImplementedError
+    """The Document of ``text``: its points, claims, terms and warnings; ``doc_id`` defaults to a slug of the title."""
+    did = doc_id or slug(text.title)
+    language = text.language if text.language in LANGUAGES else "zh"
+    outline = build_outline(text.paragraphs, did, language, text.truncated)
+    zh = language == "zh"
+    tagged: list[Tagged] = [tag(c) if zh else () for c in outline.content]
+    title_tags: Tagged = tag(text.title) if zh else ()
+    units = [
+        Unit(text=content, point=owner, tagged=tags)
+        for content, owner, tags in zip(outline.content, outline.owner, tagged, strict=True)
+    ]
+    if text.title:
+        units.insert(0, Unit(text=text.title, point=None, tagged=title_tags))
+    found = find_claims(units, did, language)
+    titles: list[str | Tagged] = [title_tags if zh else text.title]
+    for point, start in zip(outline.points, outline.starts, strict=True):
+        titles.append(_prefix(tagged[start], len(point.title)) if zh else point.title)
+    terms = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
+    return Document(
+        id=did,
+        source=text.source,
+        title=text.title,
+        language=language,
+        truncated=text.truncated,
+        warnings=tuple(text.notices) + outline.notices,
+        points=outline.points,
+        claims=found.claims,
+        terms=terms,
+    )
+
+
+def _prefix(tagged: Tagged, length: int) -> Tagged:
+    """The words of a paragraph that lie within its first ``length`` characters (a point's title)."""
+    out: list[tuple[str, str]] = []
+    seen = 0
+    for word, flag in tagged:
+        seen += len(word)
+        if seen > length:
+            break
+        out.append((word, flag))
+    return tuple(out)

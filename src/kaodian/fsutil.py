@@ -1,39 +1,145 @@
 """Atomic writes: every output goes to a temporary file in its folder, then is renamed.
 
-An interrupted build therefore leaves the previous output intact.
+An interrupted build therefore leaves the previous output intact: the rename is
+the only moment the output changes, and it either happens whole or not at all.
+A temporary file orphaned by a killed process is removed by the next write of
+the same output.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import OutputError, OverwriteError
 
+_TMP_SUFFIX = ".tmp"
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def ensure_dir(folder: str | os.PathLike[str]) -> Path:
+    """Create ``folder`` (and its parents) if needed; OutputError if something is in the way."""
+    path = Path(folder)
+    try:
+        for part in (path, *path.parents):
+            if part.is_dir():
+                break
+            if part.exists():
+                raise OutputError(f"{part} is a file, not a folder; remove it or choose another output folder with -o")
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the folder {path}: {_reason(exc)}; choose another output folder with -o"
+        ) from exc
+    return path
+
+
+def check_dir(folder: str | os.PathLike[str]) -> Path:
+    """Refuse early a folder that :func:`ensure_dir` could not make or fill, without creating anything."""
+    path = Path(folder)
+    for part in (path, *path.parents):
+        if part.is_dir():
+            if not os.access(part, os.W_OK | os.X_OK):
+                raise OutputError(f"cannot write to the folder {part}; choose another output folder with -o")
+            return path
+        if part.exists() or part.is_symlink():
+            raise OutputError(f"{part} is a file, not a folder; remove it or choose another output folder with -o")
+    return path
+
+
+def check_writable(path: str | os.PathLike[str], *, force: bool) -> None:
+    """Refuse early what :func:`atomic_path` would refuse: an existing file without ``force``, a folder."""
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder; give a file name to write to")
+    if not force and target.exists():
+        raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # alive but not ours
+    return True
+
+
+def _remove_orphans(target: Path) -> None:
+    """Remove temporary files of ``target`` left by writers that no longer run (killed builds)."""
+    prefix = f".{target.name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
+                continue
+            pid = name[len(prefix) :].split(".", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _new_file_mode(target: Path) -> int:
+    """The mode a plain ``open(target, 'w')`` would give (mkstemp's files are private, 0600)."""
+    with contextlib.suppress(OSError):
+        return stat.S_IMODE(target.stat().st_mode)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError), open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
 
 @contextlib.contextmanager
 def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator[Path]:
-    """Yield a temporary path beside ``path``; on success rename it over ``path``."""
+    """Yield a temporary path beside ``path``; when the block succeeds, rename it over ``path``.
+
+    If the block raises (or the process dies), ``path`` is left as it was.
+    Without ``force`` an existing ``path`` is refused with OverwriteError.
+    """
     target = Path(path)
-    if not force and target.exists():
-        raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+    check_writable(target, force=force)
+    if target.exists() and not target.is_file():
+        # a device or a pipe (-o /dev/stdout): write into it; renaming over it would replace the device
+        try:
+            yield target
+        except OSError as exc:
+            raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
+        return
+    ensure_dir(target.parent)
+    _remove_orphans(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent)
         os.close(fd)
     except OSError as exc:
-        raise OutputError(f"cannot write to {target.parent}: {exc.strerror or exc}; choose another folder with -o") from exc
+        raise OutputError(
+            f"cannot write to the folder {target.parent}: {_reason(exc)}; choose another output folder with -o"
+        ) from exc
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _new_file_mode(target))
+        _fsync(tmp)
+        if not force and target.exists():  # appeared while we were writing
+            raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
         os.replace(tmp, target)
     except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             tmp.unlink()
 
 
@@ -46,4 +152,4 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = True
 
 def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True, bom: bool = False) -> Path:
     """Write ``text`` as UTF-8 (optionally with a BOM) to ``path`` atomically."""
-    return write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8"), force=force)
+    return write_bytes(path, (("\ufeff" if bom else "") + text).encode("utf-8", "replace"), force=force)

@@ -6,30 +6,61 @@ import hashlib
 import re
 import unicodedata
 
-_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+# Path separators, characters Windows refuses, control characters and lone surrogates
+# (file names that were not valid UTF-8 arrive as surrogate escapes), and the
+# bidirectional overrides that make a name display differently from what it is.
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f/\\:*?\"<>|\u202a-\u202e\u2066-\u2069\ud800-\udfff]+")
 _SPACES = re.compile(r"[\s_]+")
-_WINDOWS_RESERVED = {
-    "con", "prn", "aux", "nul",
-    *(f"com{i}" for i in range(1, 10)),
-    *(f"lpt{i}" for i in range(1, 10)),
-}  # fmt: skip
+_DASHES = re.compile(r"-{2,}")
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", "conin$", "conout$"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in "0123456789¹²³"}
+)
+#: Output names stay well under the 255-byte limit of file names, leaving room
+#: for a suffix such as ``.quiz.html`` and the temporary name of an atomic write.
+MAX_NAME_BYTES = 150
+
+
+def is_reserved(name: str) -> bool:
+    """Whether Windows treats ``name`` (with or without an extension) as a device."""
+    return name.split(".")[0].rstrip(" ").lower() in _WINDOWS_RESERVED
+
+
+def _clip(s: str, max_len: int) -> str:
+    s = s[:max_len]
+    while len(s.encode("utf-8")) > MAX_NAME_BYTES:
+        s = s[:-1]
+    return s
 
 
 def safe_name(title: str, *, max_len: int = 80, fallback: str = "document") -> str:
     """A file name stem that stays inside its folder on every system.
 
     Path separators, NUL and control characters, leading dots (so no ``..``),
-    trailing dots and spaces, and reserved Windows device names are removed.
+    trailing dots and spaces, and reserved Windows device names are removed;
+    the result is never empty and at most ``max_len`` characters (and
+    ``MAX_NAME_BYTES`` bytes of UTF-8) long.
     """
     s = unicodedata.normalize("NFC", title)
     s = _UNSAFE.sub("-", s)
     s = _SPACES.sub("-", s).strip(" .-")
-    s = re.sub(r"-{2,}", "-", s)
-    s = s[:max_len].strip(" .-")
-    if not s or s.split(".")[0].lower() in _WINDOWS_RESERVED:
+    s = _DASHES.sub("-", s)
+    s = _clip(s, max_len).strip(" .-")
+    if not s:
         digest = hashlib.sha1(title.encode("utf-8", "surrogatepass")).hexdigest()[:8]
-        s = f"{fallback}-{digest}" if not s else f"{fallback}-{s}"
+        return f"{fallback}-{digest}"
+    if is_reserved(s):
+        s = _clip(f"{fallback}-{s}", max_len + len(fallback) + 1)
     return s
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """``name``, or ``name-2``, ``name-3`` … if taken (compared case-insensitively); records the result."""
+    candidate, n = name, 1
+    while candidate.casefold() in taken:
+        n += 1
+        candidate = f"{name}-{n}"
+    taken.add(candidate.casefold())
+    return candidate
 
 
 def slug(title: str, *, max_len: int = 40) -> str:

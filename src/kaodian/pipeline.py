@@ -6,11 +6,21 @@ The CLI is a thin layer over these functions; they never print.
 from __future__ import annotations
 
 import importlib.resources
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError, KaodianError, MissingInputError, NoDocumentsError, SchemaError
+from .errors import (
+    InputError,
+    KaodianError,
+    MissingInputError,
+    NoDocumentsError,
+    OutputError,
+    SchemaError,
+    TooLargeError,
+    UnsupportedFormatError,
+)
 from .model import CleanText, Document, Question, QuestionSet, StudySet
 from .names import safe_name
 from .options import BuildOptions, CleanOptions, GenerateOptions
@@ -19,6 +29,7 @@ from .options import BuildOptions, CleanOptions, GenerateOptions
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 #: Study set and questions files.
 STRUCTURED_SUFFIXES = (".yaml", ".yml", ".json")
+READABLE_SUFFIXES = DOCUMENT_SUFFIXES + STRUCTURED_SUFFIXES
 
 Progress = Callable[[int, int, str], None]  # (done, total, current name)
 
@@ -35,8 +46,15 @@ class Failure:
 class BuildReport:
     outputs: tuple[Path, ...]
     failures: tuple[Failure, ...]
-    skipped: tuple[str, ...]  # inputs that gave no questions (no deck is written)
+    skipped: tuple[str, ...]  # inputs that gave no questions (no deck is written): one warning each
     questions: int = 0
+    inputs: int = 0  # input files after expanding folders
+    warnings: tuple[str, ...] = ()  # the documents' soft problems (truncated, count mismatch), "path: message"
+
+    @property
+    def complete(self) -> bool:
+        """Every input was built: none failed, none gave no questions."""
+        return not self.failures and not self.skipped
 
 
 # ---------------------------------------------------------------- inputs
@@ -56,26 +74,68 @@ def default_inputs() -> list[Path]:
 
 
 def expand_inputs(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given, and the documents and YAML files directly inside each folder, sorted."""
+    """Files as given, and the documents and YAML files directly inside each folder, sorted.
+
+    Every path is checked before anything is built: a missing path or a folder
+    without documents stops the run at once. A file given twice is kept once.
+    """
     out: list[Path] = []
+    seen: set[Path] = set()
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
+            try:
+                entries = list(p.iterdir())
+            except OSError as exc:
+                raise MissingInputError(f"{p}: cannot read this folder ({exc.strerror or exc})") from exc
             found = sorted(
                 c
-                for c in p.iterdir()
-                if c.is_file() and not c.name.startswith(".") and c.suffix.lower() in DOCUMENT_SUFFIXES + STRUCTURED_SUFFIXES
+                for c in entries
+                if c.is_file() and not c.name.startswith(".") and c.suffix.lower() in READABLE_SUFFIXES
             )
             if not found:
                 raise NoDocumentsError(
-                    f"{p}: no documents in this folder (kaodian reads {', '.join(DOCUMENT_SUFFIXES)})"
+                    f"{p}: no documents in this folder (kaodian reads {', '.join(READABLE_SUFFIXES)})"
                 )
-            out.extend(found)
-        elif p.exists():
-            out.append(p)
+            files = found
         else:
-            raise MissingInputError(f"{p}: no such file or folder")
+            files = [check_file(p)]
+        for f in files:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                out.append(f)
     return out
+
+
+def check_file(path: str | Path) -> Path:
+    """``path`` if it is a regular file; MissingInputError or UnsupportedFormatError otherwise."""
+    p = Path(path)
+    if not p.exists():
+        raise MissingInputError(f"{p}: no such file or folder; check the path")
+    if p.is_dir():
+        raise UnsupportedFormatError(f"{p} is a folder; give a document file")
+    if not p.is_file():  # a device, a pipe or a socket: reading it may never end
+        raise UnsupportedFormatError(f"{p} is not a regular file; save the document to a file first")
+    return p
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    """Refuse a file larger than ``max_bytes`` before reading it."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise MissingInputError(f"{path}: cannot read it ({exc.strerror or exc})") from exc
+    if size > max_bytes:
+        raise TooLargeError(
+            f"{path} is {_megabytes(size)} MB, over the limit of {_megabytes(max_bytes)} MB; "
+            "split it or raise the limit with --max-size"
+        )
+
+
+def _megabytes(n: int) -> str:
+    mb = n / (1024 * 1024)
+    return f"{mb:.0f}" if mb >= 10 else f"{mb:.1f}".removesuffix(".0")
 
 
 def is_structured(path: Path) -> bool:
@@ -94,18 +154,26 @@ def clean_file(path: str | Path, options: CleanOptions = CleanOptions()) -> Clea
     from .clean import clean_source
     from .sources import read_source
 
+    check_size(check_file(path), options.max_bytes)
     return clean_source(read_source(path, encoding=options.encoding, max_bytes=options.max_bytes), options)
 
 
 def extract_file(path: str | Path, options: CleanOptions = CleanOptions()) -> Document:
     from .extract import extract
 
-    return extract(clean_file(path, options), doc_id=document_id(path))
+    doc = extract(clean_file(path, options), doc_id=document_id(path))
+    return replace(doc, source=printable_path(doc.source))
 
 
-def _load_structured(path: Path) -> StudySet | QuestionSet:
+def printable_path(path: str | Path) -> str:
+    """``path`` as text that can be written anywhere: bytes of a file name that are not UTF-8 become U+FFFD."""
+    return os.fsencode(path).decode("utf-8", "replace")
+
+
+def _load_structured(path: Path, max_bytes: int) -> StudySet | QuestionSet:
     from .serialize import load_file
 
+    check_size(check_file(path), max_bytes)
     return load_file(path)
 
 
@@ -154,7 +222,7 @@ def _units(files: list[Path], clean: CleanOptions, jobs: int) -> list[Document |
         if p in extracted:
             units.append(extracted[p])
             continue
-        loaded = _load_structured(p)
+        loaded = _load_structured(p, clean.max_bytes)
         if isinstance(loaded, QuestionSet):
             units.append(loaded)
         else:
@@ -162,84 +230,168 @@ def _units(files: list[Path], clean: CleanOptions, jobs: int) -> list[Document |
     return units
 
 
-def _map(fn: Callable[[Path, CleanOptions], Document], items: list[Path], options: CleanOptions, jobs: int) -> list[Document]:
+def _map(
+    fn: Callable[[Path, CleanOptions], Document], items: list[Path], options: CleanOptions, jobs: int
+) -> list[Document]:
     if jobs <= 1 or len(items) <= 1:
         return [fn(p, options) for p in items]
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(fn, items, [options] * len(items)))
+    try:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            return list(pool.map(fn, items, [options] * len(items)))
+    except BrokenProcessPool as exc:
+        raise KaodianError(_WORKER_DIED) from exc
+
+
+_WORKER_DIED = "a worker process died (out of memory?) while reading the inputs; run with -j 1 to find the document"
 
 
 # ---------------------------------------------------------------- build
 
 
-def _build_one(name: str, questions: tuple[Question, ...], options: BuildOptions) -> list[Path]:
-    from .export import write_format
+def _unexpected(path: Path, exc: Exception) -> KaodianError:
+    """A bug (or an unforeseen input) met while building ``path``, as a failure of that input only."""
+    import traceback
 
-    outputs: list[Path] = []
-    for fmt in options.formats:
-        outputs.extend(write_format(fmt, questions, options.output_dir, name, options))
-    return outputs
+    detail = "".join(traceback.format_exception(exc)).rstrip()
+    if isinstance(exc, MemoryError):
+        return KaodianError(f"{path}: out of memory; split the document or lower --max-size", detail)
+    what = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else "no message"
+    return KaodianError(
+        f"{path}: unexpected {type(exc).__name__} ({what}); please report it with the output of --debug", detail
+    )
 
 
-def _build_inputs(path: Path, options: BuildOptions) -> list[tuple[str, tuple[Question, ...]]]:
-    """(output name, questions) for one input file."""
+@dataclass(frozen=True)
+class _Deck:
+    """What one input gives: an output name (made unique later, in input order), its questions, its warnings."""
+
+    name: str
+    questions: tuple[Question, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def _warnings(where: str, doc: Document) -> tuple[str, ...]:
+    return tuple(f"{where}: {w.message}" for w in doc.warnings)
+
+
+def _build_inputs(path: Path, options: BuildOptions) -> list[_Deck]:
+    """The decks one input file gives."""
     if not is_structured(path):
         doc = extract_file(path, options.clean)
-        return [(safe_name(path.stem), generate_questions(doc, options.generate))]
-    loaded = _load_structured(path)
+        return [_Deck(safe_name(path.stem), generate_questions(doc, options.generate), _warnings(str(path), doc))]
+    loaded = _load_structured(path, options.clean.max_bytes)
     if isinstance(loaded, QuestionSet):
         groups = loaded.by_document()
         picked = {k: tuple(_filter_types(v, options.generate.types)) for k, v in groups.items()}
-        if len(picked) == 1:
-            return [(safe_name(path.stem), next(iter(picked.values())))]
-        return [(safe_name(k), v) for k, v in picked.items()]
-    return [(safe_name(d.id), generate_questions(d, options.generate)) for d in loaded.documents]
+        if len(picked) <= 1:
+            return [_Deck(safe_name(path.stem), next(iter(picked.values()), ()))]
+        return [_Deck(safe_name(k), v) for k, v in picked.items()]
+    if not loaded.documents:
+        return [_Deck(safe_name(path.stem), ())]
+    return [
+        _Deck(safe_name(d.id), generate_questions(d, options.generate), _warnings(f"{path} ({d.id})", d))
+        for d in loaded.documents
+    ]
 
 
-def _build_path(path: Path, options: BuildOptions) -> tuple[list[Path], list[str], Failure | None, int]:
+def _prepare(path: Path, options: BuildOptions) -> list[_Deck] | Failure:
+    """Read, extract and generate one input (in a worker process with --jobs); a Failure if it is unusable."""
     try:
-        outputs: list[Path] = []
-        skipped: list[str] = []
-        count = 0
-        for name, questions in _build_inputs(path, options):
-            if not questions:
-                skipped.append(f"{path}: no questions could be made from {name}; no deck written")
-                continue
-            count += len(questions)
-            outputs.extend(_build_one(name, questions, options))
-        return outputs, skipped, None, count
-    except InputError as exc:
-        return [], [], Failure(str(path), exc), 0
+        return _build_inputs(path, options)
+    except OutputError:
+        raise
+    except KaodianError as exc:
+        return Failure(str(path), exc)
+    except Exception as exc:  # one broken input must not stop the others
+        return Failure(str(path), _unexpected(path, exc))
 
 
-def build(paths: Sequence[str | Path], options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildReport:
-    """Build every format in ``options.formats`` for every input; one bad input does not stop the rest."""
+def _no_questions(path: Path, name: str, several: bool, options: BuildOptions) -> str:
+    what = f"{path} (document {name})" if several else str(path)
+    types = options.generate.types
+    kinds = f" of the types {','.join(types)}" if types else ""
+    return f"{what}: no questions{kinds} could be made from it; no deck written"
+
+
+def build(
+    paths: Sequence[str | Path], options: BuildOptions = BuildOptions(), progress: Progress | None = None
+) -> BuildReport:
+    """Build every format in ``options.formats`` for every input; one bad input does not stop the rest.
+
+    Inputs that cannot be read are reported in ``failures``, inputs that give no
+    questions in ``skipped`` (no empty deck is written). Output names are unique
+    within a build (``name-2`` …), so two inputs never overwrite each other's deck.
+    An output folder that cannot be written raises OutputError at once.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
+    from .export import FORMATS
+    from .fsutil import check_dir
+    from .names import unique_name
+
+    if not options.formats:
+        raise InputError(f"no output format given; use one or more of {', '.join(FORMATS)}")
+    for fmt in options.formats:  # an unknown format fails before any work
+        if fmt not in FORMATS:
+            raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     files = expand_inputs(paths)
+    check_dir(options.output_dir)  # created with the first output: a build that writes nothing leaves no folder
     outputs: list[Path] = []
     failures: list[Failure] = []
     skipped: list[str] = []
+    taken: set[str] = set()
     total_questions = 0
-    results: Iterable[tuple[list[Path], list[str], Failure | None, int]]
+    warnings: list[str] = []
+    results: Iterable[list[_Deck] | Failure]
+    pool = None
     if options.jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=options.jobs)
-        results = pool.map(_build_path, files, [replace(options, jobs=1)] * len(files))
+        pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(files)))
+        results = pool.map(_prepare, files, [replace(options, jobs=1)] * len(files))
     else:
-        pool = None
-        results = (_build_path(p, options) for p in files)
+        results = (_prepare(p, options) for p in files)
     try:
-        for done, (path, (outs, skips, failure, count)) in enumerate(zip(files, results, strict=True), start=1):
-            outputs.extend(outs)
-            skipped.extend(skips)
-            total_questions += count
-            if failure:
-                failures.append(failure)
+        for done, (path, result) in enumerate(zip(files, results, strict=True), start=1):
+            if isinstance(result, Failure):
+                failures.append(result)
+            else:
+                for deck in result:
+                    warnings.extend(deck.warnings)
+                    if not deck.questions:
+                        skipped.append(_no_questions(path, deck.name, len(result) > 1, options))
+                        continue
+                    failure = _write_outputs(path, unique_name(deck.name, taken), deck.questions, options, outputs)
+                    if failure is not None:
+                        failures.append(failure)
+                        break
+                    total_questions += len(deck.questions)
             if progress:
                 progress(done, len(files), path.name)
+    except BrokenProcessPool as exc:
+        raise KaodianError(_WORKER_DIED) from exc
     finally:
         if pool is not None:
-            pool.shutdown()
-    return BuildReport(tuple(outputs), tuple(failures), tuple(skipped), total_questions)
+            pool.shutdown(cancel_futures=True)
+    return BuildReport(tuple(outputs), tuple(failures), tuple(skipped), total_questions, len(files), tuple(warnings))
+
+
+def _write_outputs(
+    path: Path, name: str, questions: tuple[Question, ...], options: BuildOptions, outputs: list[Path]
+) -> Failure | None:
+    """Write every format of one deck, appending to ``outputs``; a Failure if an exporter refuses the input."""
+    from .export import write_format
+
+    try:
+        for fmt in options.formats:
+            outputs.extend(write_format(fmt, questions, options.output_dir, name, options))
+    except OutputError:
+        raise
+    except KaodianError as exc:
+        return Failure(str(path), exc)
+    except Exception as exc:  # one broken input must not stop the others
+        return Failure(str(path), _unexpected(path, exc))
+    return None

@@ -1,10 +1,988 @@
-"""Generate questions from a study-set Document through YAML templates."""
+"""Generate questions from a study-set Document through YAML templates.
+
+The generator walks the document once: claims give cloze, choice, true/false, definition and
+quote questions; points with child points give short-answer, list, ordering and choice
+questions; the sentences of each point give cloze questions on named documents, numbers and
+key terms. Distractors come from the same document, found through indexes built once per
+document, so the work is linear in the number of points and claims. A final filter enforces
+the quality rules (see :func:`problems`) and balances the types of each top-level section.
+"""
 
 from __future__ import annotations
 
-from .model import Document, Question
+import bisect
+import functools
+import importlib.resources
+import itertools
+import random
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UnknownQuestionTypeError
+from .model import QUESTION_TYPES, Claim, Document, Point, Question, Source
+from .names import short_hash, slug
 from .options import GenerateOptions
+from .templates import Template, load_templates
+
+#: At least this many questions of one type fit in a top-level section (see section_cap).
+SECTION_TYPE_CAP = 8
+#: Cloze questions of a section never outnumber its other questions by more than this floor.
+SECTION_CLOZE_FLOOR = 3
+#: Key terms (by weight) worth a cloze question of their own.
+TOP_TERMS = 30
+#: How far an index walks from a question's position to find distractors.
+_SCAN = 64
+
+_TYPE_ORDER = {t: i for i, t in enumerate(QUESTION_TYPES)}
+_ZH_DIGITS = "零一二三四五六七八九"
+_EN_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+_SENTENCE_ZH = re.compile(r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+")
+_SENTENCE_EN = re.compile(r"[^.!?;\n]*[.!?;]+[\"'”’)]*(?=\s|$)|[^.!?;\n]+")
+_CLAUSE_BREAK = "，；。！？：,;:!?.\n"
+_TRIM = " \t\r\n，。；：！？、,.;:!?"
+_QUOTES = "“”\"'‘’（）()《》「」"
+_BOOK = re.compile(r"《([^《》\n]{1,40})》")
+_DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?")
+_QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
+_BLANK = re.compile(r"\{\{\d+\}\}")
+
+
+# ---------------------------------------------------------------- word lists
+
+
+@functools.cache
+def _words() -> dict[str, Any]:
+    import yaml
+
+    text = (importlib.resources.files("kaodian") / "resources" / "generate_words.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@functools.cache
+def _stopwords(language: str) -> frozenset[str]:
+    return frozenset(str(w).lower() for w in _words()["blank_stopwords"].get(language, []))
+
+
+def _count_zh(n: int) -> str:
+    """Chinese numeral for a count: 两 for 2, as in 两个方面."""
+    if n == 2:
+        return "两"
+    return _zh_number(n)
+
+
+def _zh_number(n: int) -> str:
+    if 0 <= n < 10:
+        return _ZH_DIGITS[n]
+    if 10 <= n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else _ZH_DIGITS[tens]) + "十" + (_ZH_DIGITS[ones] if ones else "")
+    return str(n)
+
+
+def _parse_zh_number(s: str) -> int | None:
+    digits = {c: i for i, c in enumerate(_ZH_DIGITS)} | {"两": 2}
+    if not s or any(c not in digits and c != "十" for c in s):
+        return None
+    if "十" not in s:
+        return digits[s] if len(s) == 1 else None
+    tens, _, ones = s.partition("十")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
+
+
+def _counts(prefix: str, n: int | None) -> dict[str, str]:
+    if n is None:
+        return {}
+    return {prefix: str(n), f"{prefix}_zh": _count_zh(n), f"{prefix}_en": _EN_COUNTS[n] if n <= 10 else str(n)}
+
+
+# ---------------------------------------------------------------- text helpers
+
+
+def _trim(s: str) -> str:
+    return s.strip(_TRIM)
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _norm(s: str) -> str:
+    return _NOT_WORD.sub("", s.lower())
+
+
+def _contains(haystack: str, needle: str, language: str) -> bool:
+    if language == "en":
+        return needle.lower() in haystack.lower()
+    return needle in haystack
+
+
+def _letters(s: str) -> int:
+    return len(_NOT_WORD.sub("", s))
+
+
+def blankable(text: str, language: str) -> bool:
+    """Whether ``text`` may be a blank or an answer: words, not a stop word or punctuation."""
+    t = text.strip()
+    if not t or _letters(t) == 0 or t.lower() in _stopwords(language):
+        return False
+    if language == "en":
+        words = t.split()
+        return len(words) <= 6 and not all(w.lower() in _stopwords(language) for w in words)
+    return not any(ch in "，。；！？,;!?" for ch in t)
+
+
+def sentences(text: str, language: str) -> list[str]:
+    """The sentences of a body of text, each with its end punctuation."""
+    pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
+    return [s.strip() for s in pattern.findall(text) if _letters(s) >= 2]
+
+
+def _gap(language: str) -> str:
+    return "_____" if language == "en" else "（  ）"
+
+
+def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around text[start:end]: from the break before it to the break after it."""
+    b = start
+    while b > 0 and text[b - 1] not in _CLAUSE_BREAK:
+        b -= 1
+    e = end
+    while e < len(text) and text[e] not in _CLAUSE_BREAK:
+        e += 1
+    return b, e
+
+
+def _end_mark(language: str) -> str:
+    return "." if language == "en" else "。"
+
+
+def _statement(text: str, language: str) -> str:
+    """A claim as a sentence: with an end mark where the extractor took it from a heading or a clause."""
+    t = text.strip().rstrip("，、；：,;:")
+    return t if not t or t[-1] in "。！？!?.…”’\"'」』）)" else t + _end_mark(language)
+
+
+def _size(text: str, language: str) -> int:
+    """Length as a reader sees it: characters in Chinese, words in English."""
+    return len(text.split()) if language == "en" else len(text)
+
+
+def _head(predicate: str, language: str) -> str:
+    """The head noun of a predicate: 执政能力的根本指标 -> 根本指标; the driving force of X -> driving force."""
+    words = _words()
+    pred = _trim(predicate)
+    if language == "en":
+        tokens = pred.split()
+        while tokens and tokens[0].lower() in words["articles"]["en"]:
+            tokens = tokens[1:]
+        out = []
+        for tok in tokens:
+            if tok.lower() in words["head_conjunctions"]["en"]:
+                break
+            out.append(tok)
+        head = _trim(" ".join(out[:4])).strip(_QUOTES)
+        return head if 1 <= len(out) <= 4 and blankable(head, language) else ""
+    tail = pred.rsplit("的", 1)[-1]
+    for conj in words["head_conjunctions"]["zh"]:
+        if conj in tail[1:]:
+            tail = tail[: tail.index(conj, 1)]
+    tail = _trim(tail).strip(_QUOTES)
+    return tail if 2 <= len(tail) <= 8 and blankable(tail, language) else ""
+
+
+def _strip_article(s: str, language: str) -> str:
+    if language != "en":
+        return s
+    first, _, rest = s.partition(" ")
+    return rest if rest and first.lower() in _words()["articles"]["en"] else s
+
+
+def _affixes(items: Sequence[str]) -> tuple[str, str]:
+    """The prefix and suffix all items share."""
+    shortest = min(len(i) for i in items)
+    p = 0
+    while p < shortest and all(i[p] == items[0][p] for i in items):
+        p += 1
+    s = 0
+    while s < shortest - p and all(i[len(i) - 1 - s] == items[0][len(items[0]) - 1 - s] for i in items):
+        s += 1
+    return items[0][:p], items[0][len(items[0]) - s :] if s else ""
+
+
+def _skeleton(items: Sequence[str]) -> list[tuple[int, int]] | None:
+    """The varying span of each item of a parallel structure (权为民所用/情为民所系 -> the last char)."""
+    if len(items) < 2 or len(set(items)) != len(items):
+        return None
+    shortest = min(len(i) for i in items)
+    p = 0
+    while p < shortest and all(i[p] == items[0][p] for i in items):
+        p += 1
+    s = 0
+    while s < shortest - p and all(i[len(i) - 1 - s] == items[0][len(items[0]) - 1 - s] for i in items):
+        s += 1
+    if (
+        p + s >= 1
+        and all(len(i) - p - s >= 1 for i in items)
+        and _letters(items[0][:p] + items[0][len(items[0]) - s :])
+    ):
+        return [(p, len(i) - s) for i in items]
+    if len({len(i) for i in items}) != 1:
+        return None
+    n = len(items[0])
+    shared = [all(i[k] == items[0][k] for i in items) for k in range(n)]
+    if sum(shared) < 2:
+        return None
+    end = n
+    while end > 0 and shared[end - 1]:
+        end -= 1
+    start = end
+    while start > 0 and not shared[start - 1]:
+        start -= 1
+    return [(start, end)] * len(items) if start < end else None
+
+
+# ---------------------------------------------------------------- candidates
+
+
+@dataclass
+class _Draft:
+    """A question before ids, tags and the final filter."""
+
+    type: str
+    template: Template
+    prompt: str
+    answer: tuple[str, ...]
+    anchor: str  # claim or point id, for the question id
+    point: str | None
+    sentence: str
+    discriminator: str = ""
+    choices: tuple[str, ...] = ()
+    truth: bool | None = None
+    correction: str = ""
+    shuffle: bool = False
+    seq: int = 0
+    priority: int = 0  # the template's place among the templates
+
+
+@dataclass
+class _Index:
+    """Everything the builders look up, built once per document."""
+
+    doc: Document
+    language: str
+    order: dict[str, int] = field(default_factory=dict)
+    by_id: dict[str, Point] = field(default_factory=dict)
+    children: dict[str, list[Point]] = field(default_factory=dict)
+    top: dict[str, str] = field(default_factory=dict)
+    path: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    levels: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)  # (position, title, parent)
+    mismatch: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
+    heads: list[tuple[int, str, str]] = field(default_factory=list)  # (position, head, subject)
+    heads_by_len: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # heads of "X是……的Y" clauses that are not claims: distractors of last resort
+    extra_heads: list[tuple[int, str, str]] = field(default_factory=list)
+    extra_by_len: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
+    items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    attributions: dict[str, None] = field(default_factory=dict)  # in document order
+    statements: set[str] = field(default_factory=set)
+    tail: str = ""  # the unfinished last sentence of a truncated document
+    swappable: int = 0  # claims seen so far that a swap can make false
+
+    def place(self, point: str | None) -> int:
+        """A position in the document: its point's order (-1 before the first point)."""
+        return self.order.get(point, -1) if point else -1
+
+    section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
+
+
+def _index(doc: Document) -> _Index:
+    ix = _Index(doc, doc.language)
+    for i, p in enumerate(doc.points):
+        ix.order.setdefault(p.id, i)
+        ix.by_id.setdefault(p.id, p)
+    for p in doc.points:
+        if p.parent in ix.by_id and p.parent != p.id:
+            ix.children.setdefault(p.parent, []).append(p)
+        ix.levels.setdefault(p.level, []).append((ix.order[p.id], _trim(p.title), p.parent or ""))
+    for p in doc.points:
+        chain: list[Point] = []
+        seen: set[str] = set()
+        cur: Point | None = p
+        while cur is not None and cur.id not in seen:
+            seen.add(cur.id)
+            chain.append(cur)
+            cur = ix.by_id.get(cur.parent) if cur.parent else None
+        ix.path[p.id] = tuple(c.title for c in reversed(chain))
+        ix.top[p.id] = chain[-1].id
+        ix.section_size[chain[-1].id] = ix.section_size.get(chain[-1].id, 0) + 1
+    for w in doc.warnings:
+        if w.code == "count-mismatch" and w.point:
+            ix.mismatch[w.point] = (w.announced, w.found)
+    if doc.truncated and doc.points:
+        last = max(doc.points, key=lambda p: ix.order[p.id])
+        parts = sentences(last.text, ix.language)
+        if parts and parts[-1][-1] not in "。！？!?.”」":
+            ix.tail = _norm(parts[-1])
+    for c in doc.claims:
+        pos = ix.place(c.point)
+        ix.statements.add(_norm(c.text))
+        if _on_truncated_text(ix, c.point, c.text):
+            continue  # nothing from the unfinished end, not even a distractor
+        if c.kind in ("definition", "principle") and c.predicate:
+            head = _head(c.predicate, ix.language)
+            if head:
+                entry = (pos, head, _norm(c.subject))
+                ix.heads.append(entry)
+                ix.heads_by_len.setdefault(_size(head, ix.language), []).append(entry)
+        if c.kind == "enumeration":
+            for it in c.items:
+                if _trim(it):
+                    entry = (pos, _trim(it), "")
+                    ix.items.append(entry)
+                    ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
+        if c.kind == "quote" and c.attribution.strip():
+            ix.attributions.setdefault(c.attribution.strip(), None)
+    for p in doc.points:
+        for s in sentences(p.text, ix.language):
+            ix.statements.add(_norm(s))
+            if not p.truncated:
+                for head, subject in _sentence_heads(s, ix.language):
+                    entry = (ix.order[p.id], head, subject)
+                    ix.extra_heads.append(entry)
+                    ix.extra_by_len.setdefault(_size(head, ix.language), []).append(entry)
+    lists = (ix.heads, ix.items, ix.extra_heads, *ix.heads_by_len.values(), *ix.extra_by_len.values())
+    for entries in (*lists, *ix.items_by_suffix.values()):
+        entries.sort()
+    return ix
+
+
+def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str]]:
+    """(head, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
+    if language != "zh":
+        return
+    start = 0
+    for clause_end in [i for i, ch in enumerate(sentence) if ch in _CLAUSE_BREAK] + [len(sentence)]:
+        clause = sentence[start:clause_end]
+        start = clause_end + 1
+        at = clause.find("是")
+        if at > 1 and "的" in clause[at:] and not any(clause[: at + 1].endswith(w) for w in _words()["not_copula"]):
+            head = _head(clause[at + 1 :], language)
+            if head:
+                yield head, _norm(clause[:at])
+
+
+def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[str, str], bool], k: int) -> list[str]:
+    """Up to k texts of entries (sorted by position) nearest to pos that ``accept`` lets through."""
+    out: list[str] = []
+    i = bisect.bisect_left(entries, (pos, "", ""))
+    lo, hi, steps = i - 1, i, 0
+    while len(out) < k and (lo >= 0 or hi < len(entries)) and steps < _SCAN:
+        steps += 1
+        take_hi = hi < len(entries) and (lo < 0 or entries[hi][0] - pos <= pos - entries[lo][0])
+        entry = entries[hi] if take_hi else entries[lo]
+        if take_hi:
+            hi += 1
+        else:
+            lo -= 1
+        if entry[1] not in out and accept(entry[1], entry[2]):
+            out.append(entry[1])
+    return out
+
+
+def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
+    p = ix.by_id.get(point) if point else None
+    if p is not None and p.truncated:
+        return True
+    norm = _norm(text)
+    return bool(ix.tail) and bool(norm) and (norm in ix.tail or (len(ix.tail) >= 6 and ix.tail in norm))
+
+
+# ---------------------------------------------------------------- builders
+
+
+Builder = Iterator[tuple[str, dict[str, str], dict[str, Any]]]  # (type, placeholder values, question fields)
+
+
+def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
+    lang = ix.language
+    head = _head(c.predicate, lang)
+    text = _statement(c.text, ix.language)
+    if not head or text.count(head) != 1:
+        return
+    at = text.find(head)
+    before, after = text[:at], text[at + len(head) :]
+    subject = _norm(c.subject)
+
+    def accept(other: str, other_subject: str) -> bool:
+        # another claim about the same subject may be true as well: never a distractor
+        return (
+            other != head
+            and other not in head
+            and head not in other
+            and not _contains(text, other, lang)
+            and not (
+                subject and other_subject and (other_subject.startswith(subject) or subject.startswith(other_subject))
+            )
+        )
+
+    # claims' heads of the same length first, then other sentences' heads, then any length
+    same_len = _nearest(ix.heads_by_len.get(_size(head, lang), []), pos, accept, 3)
+    claim_heads = same_len + [h for h in _nearest(ix.heads, pos, accept, 6) if h not in same_len]
+    others = list(same_len)
+    for pool in (ix.extra_by_len.get(_size(head, lang), []), ix.heads, ix.extra_heads):
+        others += [h for h in _nearest(pool, pos, accept, 3) if h not in others]
+    base = {"sentence": text, "subject": c.subject.strip(), "predicate": c.predicate.strip()}
+    if "cloze" in types:
+        yield "cloze", base | {"blanked": before + "{{1}}" + after}, {"answer": (head,)}
+    if "single" in types and len(others) >= 2:
+        yield (
+            "single",
+            base | {"blanked": before + _gap(lang) + after},
+            {"answer": (head,), "choices": (head, *others[:3]), "shuffle": True},
+        )
+    if "truefalse" in types:
+        swaps = [o for o in claim_heads if _norm(before + o + after) not in ix.statements and blankable(o, lang)]
+        # every other claim that can be falsified is: a balanced paper, and the same claim keeps its id
+        false = bool(swaps) and ix.swappable % 2 == 0
+        ix.swappable += bool(swaps)
+        if false:
+            statement = before + swaps[0] + after
+            yield "truefalse", {"statement": statement}, {"truth": False, "correction": text}
+        else:
+            yield "truefalse", {"statement": text}, {"truth": True}
+
+
+def _claim_subject(ix: _Index, c: Claim, types: set[str]) -> Builder:
+    lang = ix.language
+    subject = _strip_article(_trim(c.subject), lang)
+    text = _statement(c.text, ix.language)
+    if "cloze" not in types or not subject or not blankable(subject, lang) or text.count(subject) != 1:
+        return
+    if len(subject) > (40 if lang == "en" else 12):
+        return
+    at = text.find(subject)
+    yield (
+        "cloze",
+        {"blanked": text[:at] + "{{1}}" + text[at + len(subject) :], "predicate": c.predicate},
+        {"answer": (subject,)},
+    )
+
+
+def _good_item(item: str, language: str) -> bool:
+    """An enumeration item worth asking about: a word or phrase, not a fragment of a clause."""
+    if language == "en":
+        return 1 <= len(item.split()) <= 6 and blankable(item, language)
+    joints = _words()["item_joints"]
+    return 2 <= len(item) <= 10 and not any(j in item for j in joints) and blankable(item, language)
+
+
+def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
+    lang = ix.language
+    items = [_trim(i) for i in c.items]
+    text = c.text.strip()
+    if len(items) < 2 or len(set(items)) != len(items) or len(items) > 8 or not all(_good_item(i, lang) for i in items):
+        return
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for item in items:
+        found = text.find(item, at)
+        if found < 0 or (spans and found - spans[-1][1] > 5):
+            return
+        spans.append((found, found + len(item)))
+        at = found + len(item)
+    b, e = _clause_bounds(text, spans[0][0], spans[-1][1])
+    end = text[e] if e < len(text) and text[e] in "。！？!?.;；" else _end_mark(lang)
+    before, after = text[b : spans[0][0]], text[spans[-1][1] : e] + end
+    counts = _counts("count", len(items))
+    subject = _trim(c.subject)
+    if "cloze" in types and all(blankable(i, lang) for i in items):
+        varying = _skeleton(items)
+        if varying is None and all(len(i) <= (30 if lang == "en" else 8) for i in items):
+            varying = [(0, len(i)) for i in items]
+        if varying is not None:
+            out, answers, last = [before], [], spans[0][0]
+            for n, ((s, _), (vs, ve), item) in enumerate(zip(spans, varying, items, strict=True), start=1):
+                out.append(text[last:s] + item[:vs] + "{{" + str(n) + "}}" + item[ve:])
+                answers.append(item[vs:ve])
+                last = s + len(item)
+            if all(blankable(a, lang) or len(varying) > 2 for a in answers):
+                yield (
+                    "cloze",
+                    {"blanked": "".join(out) + after, "subject": subject, **counts},
+                    {"answer": tuple(answers)},
+                )
+    if "multiple" in types:
+        wanted = set(items)
+        clause = text[b:e]
+        prefix, suffix = _affixes(items)
+        lengths = range(min(map(len, items)) - 1, max(map(len, items)) + 2)
+
+        def accept(other: str, _subject: str) -> bool:
+            if other in wanted or _contains(clause, other, lang) or not blankable(other, lang):
+                return False
+            # the same kind: the items' shared affix (世界观 -> 权力观), else a like length
+            return bool(prefix or suffix) and (
+                other.startswith(prefix) and other.endswith(suffix) and len(other) in lengths
+            )
+
+        distractors = _nearest(ix.items_by_suffix.get(items[0][-1], []), pos, accept, 3)
+        distractors += [d for d in _nearest(ix.items, pos, accept, 6) if d not in distractors]
+        need = max(1, 4 - len(items))
+        if len(distractors) >= need and len(items) <= 6 and _letters(before + after) >= (2 if lang == "en" else 4):
+            choices = (*items, *distractors[:need])
+            yield (
+                "multiple",
+                {"blanked": before + _gap(lang) + after, "subject": subject, **counts},
+                {
+                    "answer": tuple(items),
+                    "choices": choices,
+                    "shuffle": True,
+                },
+            )
+    if "list" in types and subject:
+        yield "list", {"subject": subject, "blanked": "", **counts}, {"answer": tuple(items)}
+
+
+_BOOK_ATTRIBUTION = re.compile(r"^《[^《》]+》$")
+
+
+def _attribution_family(attribution: str, language: str) -> list[str]:
+    """Plausible attributions of the same kind: 党的十六大报告 -> 党的十五大报告, 党的十七大报告 ..."""
+    words = _words()
+    out: list[str] = []
+    numerals = words["zh_numerals"]
+    for i, ch in enumerate(attribution):
+        if ch in numerals:
+            j = i
+            while j < len(attribution) and attribution[j] in numerals:
+                j += 1
+            n = _parse_zh_number(attribution[i:j])
+            if n is not None and j < len(attribution) and attribution[j] in "大届次":
+                for delta in (-1, 1, -2, 2):
+                    if 0 < n + delta < 100:
+                        out.append(attribution[:i] + _zh_number(n + delta) + attribution[j:])
+            break
+    people = [str(p) for p in words["attribution_people"].get(language, [])]
+    if attribution in people:
+        out.extend(p for p in people if p != attribution)
+    if _BOOK_ATTRIBUTION.match(attribution):
+        out.extend(str(d) for d in words["attribution_documents"].get(language, []) if d != attribution)
+    return out
+
+
+def _attribution_kind(attribution: str, language: str) -> str:
+    """'document' for a report, a law or a book, 'person' for anyone else."""
+    a = attribution.strip().lower()
+    suffixes = _words()["document_suffixes"].get(language, [])
+    return "document" if a.startswith("《") or any(a.endswith(str(x).lower()) for x in suffixes) else "person"
+
+
+def _claim_quote(ix: _Index, c: Claim, types: set[str]) -> Builder:
+    lang = ix.language
+    who = c.attribution.strip()
+    if "quote" not in types or not who:
+        return
+    spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(c.text)]
+    quote = max(spans, key=len) if spans else c.text.strip()
+    quote = quote.strip().strip('“”"')
+    if _letters(quote) < 4 or _contains(quote, who, lang):
+        return
+    kind = _attribution_kind(who, lang)
+    others = itertools.islice((a for a in ix.attributions if a != who and _attribution_kind(a, lang) == kind), 8)
+    distractors: list[str] = []
+    # other attributions of the same kind in the document first, then made-up ones of that kind
+    for cand in [*others, *_attribution_family(who, lang)]:
+        if cand not in distractors and cand != who and not _contains(quote, cand, lang) and cand not in who:
+            distractors.append(cand)
+    if len(distractors) < 2:
+        return
+    yield "quote", {"quote": quote}, {"answer": (who,), "choices": (who, *distractors[:3]), "shuffle": True}
+
+
+def _point_children(ix: _Index, p: Point, types: set[str]) -> Iterator[tuple[str, str, dict[str, str], dict[str, Any]]]:
+    """(source, type, values, fields) for a point with child points."""
+    kids = ix.children.get(p.id, [])
+    titles = [_trim(k.title) for k in kids]
+    title = _trim(p.title)
+    if len(titles) < 2 or not title or len(set(titles)) != len(titles) or not all(titles):
+        return
+    announced, found = ix.mismatch.get(p.id, (None, None))
+    # a truncated point's title and its children's titles stand before the cut: they are asked
+    # about only through the partial templates, which say how many points the source keeps
+    partial = p.id in ix.mismatch or p.truncated or kids[-1].truncated
+    if partial:
+        found = len(titles) if found is None else found
+        values = {
+            "title": title,
+            **_counts("count", len(titles)),
+            **_counts("found", found),
+            **_counts("announced", announced),
+        }
+        for qtype in ("short", "list"):
+            if qtype in types:
+                yield "point-children-partial", qtype, values, {"answer": tuple(titles)}
+        return
+    values = {"title": title, **_counts("count", len(titles))}
+    if "short" in types:
+        yield "point-children", "short", values, {"answer": tuple(titles)}
+    if "list" in types:
+        yield "point-children", "list", values, {"answer": tuple(titles)}
+    if "order" in types and len(titles) >= 3:
+        yield "point-children", "order", values, {"answer": tuple(titles), "choices": tuple(titles), "shuffle": True}
+    wanted = set(titles)
+
+    def accept(other: str, parent: str) -> bool:
+        return parent != p.id and other not in wanted and not any(other in t or t in other for t in titles)
+
+    distractors = [d for d in _nearest(ix.levels.get(kids[0].level, []), ix.order[kids[0].id], accept, 6) if d]
+    if "single" in types and len(distractors) >= 2:
+        # which point is asked about depends on the heading, not the seed: the id stays put
+        pick = titles[int(short_hash(p.id, "pick"), 16) % len(titles)]
+        yield (
+            "point-children",
+            "single",
+            values,
+            {
+                "answer": (pick,),
+                "choices": (pick, *distractors[:3]),
+                "shuffle": True,
+                "discriminator": pick,
+            },
+        )
+    need = max(1, 4 - len(titles))
+    if "multiple" in types and len(titles) <= 6 and len(distractors) >= need:
+        extra = distractors[:need]
+        yield (
+            "point-children",
+            "multiple",
+            values,
+            {"answer": tuple(titles), "choices": (*titles, *extra), "shuffle": True},
+        )
+
+
+def _sentence_blanks(
+    ix: _Index, sentence: str, terms: list[str], used_terms: set[str]
+) -> Iterator[tuple[str, str, str]]:
+    """(source, blanked sentence, answer) for the named documents, numbers and key terms of a sentence."""
+    lang = ix.language
+    words = _words()
+    for m in _BOOK.finditer(sentence):
+        name = m.group(1)
+        if sentence.count(name) == 1 and blankable(name, lang):
+            yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
+            break
+    for start, end in _numbers(sentence, words, lang):
+        number = sentence[start:end]
+        if sentence.count(number) == 1 and not any(
+            sentence[max(0, start - 3) : start].endswith(w) for w in words["number_announcers"]
+        ):
+            yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
+            break
+    for term in terms:
+        if term in used_terms or sentence.count(term) != 1:
+            continue
+        at = sentence.find(term)
+        if lang == "en" and not _word_bounded(sentence, at, at + len(term)):
+            continue
+        used_terms.add(term)
+        yield "sentence-term", sentence[:at] + "{{1}}" + sentence[at + len(term) :], term
+        break
+
+
+def _word_bounded(s: str, start: int, end: int) -> bool:
+    return (start == 0 or not s[start - 1].isalnum()) and (end == len(s) or not s[end].isalnum())
+
+
+def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tuple[int, int]]:
+    for m in _DIGITS.finditer(sentence):
+        if language != "en" or _word_bounded(sentence, m.start(), m.end()):
+            yield m.start(), m.end()
+    if language == "en":
+        return
+    numerals, measures = words["zh_numerals"], words["zh_measures"]
+    i = 0
+    while i < len(sentence):
+        if sentence[i] in numerals:
+            j = i
+            while j < len(sentence) and sentence[j] in numerals:
+                j += 1
+            run = sentence[i:j]
+            if j < len(sentence) and sentence[j] in measures and (len(run) >= 2 or run not in "一两"):
+                yield i, j
+            i = j
+        else:
+            i += 1
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def _check_types(types: tuple[str, ...] | None) -> set[str]:
+    if types is None:
+        return set(QUESTION_TYPES)
+    for t in types:
+        if t not in QUESTION_TYPES:
+            raise UnknownQuestionTypeError(f"unknown question type {t!r}; use one of {', '.join(QUESTION_TYPES)}")
+    return set(types)
 
 
 def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tuple[Question, ...]:
-    raise NotImplementedError
+    """The questions for one document, in document order, then question-type order."""
+    types = _check_types(options.types)
+    templates = load_templates(options.templates_dir)
+    groups: dict[tuple[str, str], list[Template]] = {}
+    for t in templates:
+        if t.type in types:
+            groups.setdefault((t.source, t.type), []).append(t)
+    priority = {t.name: i for i, t in enumerate(templates)}
+    ix = _index(doc)
+    lang = ix.language
+    drafts: list[_Draft] = []
+
+    def emit(
+        source: str,
+        qtype: str,
+        values: dict[str, str],
+        fields: dict[str, Any],
+        anchor: str,
+        point: str | None,
+        sentence: str,
+    ) -> None:
+        for template in groups.get((source, qtype), []):
+            prompt = template.render(lang, values)
+            if prompt is not None:
+                drafts.append(
+                    _Draft(
+                        qtype,
+                        template,
+                        prompt,
+                        anchor=anchor,
+                        point=point,
+                        sentence=sentence,
+                        seq=len(drafts),
+                        priority=priority[template.name],
+                        **({"answer": ()} | fields),
+                    )
+                )
+                return
+
+    wanted = {s for s, _ in groups}
+    for c in doc.claims:
+        pos = ix.place(c.point)
+        if _on_truncated_text(ix, c.point, c.text):
+            continue
+        emitting: list[tuple[str, Builder]] = []
+        if c.kind in ("definition", "principle") and c.predicate:
+            emitting.append(("claim-predicate", _claim_predicate(ix, pos, c, types)))
+            if c.subject:
+                emitting.append(("claim-subject", _claim_subject(ix, c, types)))
+            if c.kind == "definition" and c.subject and "short" in types and "claim-definition" in wanted:
+                subject = _trim(c.subject)
+                emit(
+                    "claim-definition",
+                    "short",
+                    {"subject": subject},
+                    {"answer": (_trim(c.predicate),)},
+                    c.id,
+                    c.point,
+                    c.text,
+                )
+        if c.kind == "enumeration":
+            emitting.append(("claim-items", _claim_items(ix, pos, c, types)))
+        if c.kind == "quote":
+            emitting.append(("claim-quote", _claim_quote(ix, c, types)))
+        for source, builder in emitting:
+            for qtype, values, fields in builder:
+                real_source = "claim-statement" if qtype == "truefalse" else source
+                emit(real_source, qtype, values, fields, c.id, c.point, c.text.strip())
+    for p in doc.points:
+        for source, qtype, values, fields in _point_children(ix, p, types):
+            emit(source, qtype, values, fields, p.id, p.id, _trim(p.title))
+    if "cloze" in types and wanted & {"sentence-document", "sentence-number", "sentence-term"}:
+        _sentence_drafts(ix, emit)
+    return _finish(ix, drafts, options)
+
+
+def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
+    terms = [t.term for t in sorted(ix.doc.terms, key=lambda t: (-t.weight, t.term))[:TOP_TERMS]]
+    # two-character words (人民, 关系) sit inside longer words too often to blank safely
+    terms = [t for t in terms if blankable(t, ix.language) and (ix.language == "en" or len(t) >= 3)]
+    used_terms: set[str] = set()
+    owner: dict[str, str] = {}
+    # a sentence belongs to the deepest point whose text holds it
+    for p in sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id])):
+        if p.truncated:
+            continue
+        for s in sentences(p.text, ix.language):
+            owner.setdefault(s, p.id)
+    for p in ix.doc.points:
+        if p.truncated:
+            continue
+        for s in sentences(p.text, ix.language):
+            if owner.get(s) != p.id or _on_truncated_text(ix, p.id, s):
+                continue
+            owner[s] = ""  # once per sentence
+            for source, blanked, answer in _sentence_blanks(ix, s, terms, used_terms):
+                emit(
+                    source,
+                    "cloze",
+                    {"blanked": blanked},
+                    {"answer": (answer,), "discriminator": s + "\x1f" + answer},
+                    p.id,
+                    p.id,
+                    s,
+                )
+
+
+def problems(q: Question) -> list[str]:
+    """The quality rules a question breaks (empty when it is fit to keep)."""
+    out: list[str] = []
+    lang = q.language
+    if not q.prompt.strip():
+        out.append("empty prompt")
+    shown = _BLANK.sub(" ", q.prompt)
+    for a in q.answer:
+        if not a.strip():
+            out.append("empty answer")
+        elif _contains(shown, a, lang):
+            out.append(f"answer {a!r} visible in the prompt")
+    if q.type == "cloze":
+        if list(q.blanks()) != list(range(1, len(q.answer) + 1)):
+            out.append("blanks do not match answers")
+        if _letters(shown) < (3 if lang == "en" else 4):
+            out.append("the blank is the whole sentence")
+        if any(not blankable(a, lang) for a in q.answer) and len(q.answer) <= 2:
+            out.append("blank on a stop word or punctuation")
+    if q.type in ("single", "multiple", "quote", "order"):
+        if len(set(q.choices)) != len(q.choices):
+            out.append("repeated choices")
+        if not set(q.answer) <= set(q.choices):
+            out.append("an answer is not among the choices")
+    if q.type in ("single", "quote") and (len(q.choices) < 3 or len(q.answer) != 1):
+        out.append("a single choice needs one answer and at least three choices")
+    if q.type == "multiple" and (len(q.choices) < 4 or len(q.answer) < 2 or len(q.answer) >= len(q.choices)):
+        out.append("a multiple choice needs at least four choices, two of them correct and one wrong")
+    if q.type == "order" and (len(q.answer) < 3 or q.choices == q.answer):
+        out.append("an ordering needs three items, shuffled")
+    if q.type in ("list", "short") and not q.answer:
+        out.append("no reference answer")
+    if q.type == "truefalse":
+        if q.truth is None or q.answer:
+            out.append("a true/false question has a truth and no answer")
+        if q.truth is False and (not q.correction or _norm(q.correction) == _norm(q.prompt)):
+            out.append("a false statement needs its correction")
+    return out
+
+
+def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple[Question, ...]:
+    doc = ix.doc
+    doc_tag = slug(doc.title or doc.id)
+    section_tags = {top: slug(ix.by_id[top].title) for top in set(ix.top.values())}
+    kept: list[tuple[Question, _Draft]] = []
+    seen: set[tuple[str, str]] = set()
+    for d in drafts:
+        anchor = d.anchor
+        qid = short_hash(doc.id, anchor, d.template.name, d.discriminator, length=12)
+        choices = d.choices
+        if d.shuffle and choices:
+            rng = random.Random(f"{options.seed}:{qid}")
+            shuffled = list(choices)
+            rng.shuffle(shuffled)
+            if d.type == "order" and tuple(shuffled) == d.answer:
+                shuffled = shuffled[1:] + shuffled[:1]
+            choices = tuple(shuffled)
+        answer = d.answer
+        if d.type == "multiple":  # the correct choices in the order they are shown
+            order = {c: i for i, c in enumerate(choices)}
+            answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
+        top = ix.top.get(d.point) if d.point else None
+        tags = ["kaodian", doc_tag, d.type]
+        if top is not None:
+            tags.append(section_tags[top])
+        q = Question(
+            id=qid,
+            type=d.type,
+            prompt=d.prompt,
+            answer=answer,
+            source=Source(
+                document=doc.id,
+                title=doc.title,
+                section=ix.path.get(d.point, ()) if d.point else (),
+                sentence=d.sentence,
+                point=d.point,
+            ),
+            choices=choices,
+            truth=d.truth,
+            correction=d.correction,
+            tags=tuple(dict.fromkeys(tags)),
+            language=ix.language,
+            template=d.template.name,
+        )
+        key = (q.type, _norm(q.prompt) if q.type != "cloze" else q.prompt)
+        if key in seen or problems(q):
+            continue
+        seen.add(key)
+        kept.append((q, d))
+    kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
+    kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
+    kept.sort(key=lambda qd: (ix.order.get(qd[0].source.point or "", -1), _TYPE_ORDER[qd[0].type], qd[1].seq))
+    return tuple(q for q, _ in kept)
+
+
+def _cap_cloze_per_sentence(kept: list[tuple[Question, _Draft]], cap: int) -> list[tuple[Question, _Draft]]:
+    per_sentence: dict[str, int] = {}
+    out = []
+    for q, d in kept:
+        if q.type == "cloze":
+            key = _norm(d.sentence)
+            per_sentence[key] = per_sentence.get(key, 0) + 1
+            if per_sentence[key] > max(cap, 0):
+                continue
+        out.append((q, d))
+    return out
+
+
+def section_cap(points: int) -> int:
+    """The most questions of one type a top-level section with ``points`` points keeps."""
+    return max(SECTION_TYPE_CAP, 4 * points)
+
+
+def _balance(ix: _Index, kept: list[tuple[Question, _Draft]], mix: bool) -> list[tuple[Question, _Draft]]:
+    """Per top-level section: at most section_cap() of a type, and cloze never dominating.
+
+    Within a type, questions are ranked by template (claims' head nouns, then parallel items,
+    subjects, named documents, numbers, key terms), then round-robin over their points, so
+    a long point does not take a section's whole quota. With only
+    cloze questions asked for (``mix`` false) cloze is not held back by the others.
+    """
+    sections: dict[str, list[tuple[Question, _Draft]]] = {}
+    for q, d in kept:
+        top = ix.top.get(d.point, "") if d.point else ""
+        sections.setdefault(top, []).append((q, d))
+    out: list[tuple[Question, _Draft]] = []
+    for top, members in sections.items():
+        cap = section_cap(ix.section_size.get(top, 1))
+        by_type: dict[str, list[tuple[Question, _Draft]]] = {}
+        for q, d in members:
+            by_type.setdefault(q.type, []).append((q, d))
+        chosen: dict[str, list[tuple[Question, _Draft]]] = {}
+        for qtype, group in by_type.items():
+            rank: dict[tuple[str, str], int] = {}
+            ranked = []
+            for q, d in group:
+                key = (d.point or "", d.template.name)
+                rank[key] = rank.get(key, 0) + 1
+                ranked.append((d.priority, rank[key], d.seq, q, d))
+            ranked.sort(key=lambda r: r[:3])
+            chosen[qtype] = [(q, d) for *_, q, d in ranked[:cap]]
+        if mix and "cloze" in chosen:
+            others = sum(len(v) for t, v in chosen.items() if t != "cloze")
+            chosen["cloze"] = chosen["cloze"][: max(SECTION_CLOZE_FLOOR, others)]
+        for group in chosen.values():
+            out.extend(group)
+    return out

@@ -14,6 +14,7 @@ A questions file::
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -127,10 +128,15 @@ def question_set_to_dict(qs: QuestionSet) -> dict[str, Any]:
     return {"kaodian": SCHEMA_VERSION, "questions": [question_to_dict(q) for q in qs.questions]}
 
 
+_YAML_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+
+
 def dumps(data: dict[str, Any], fmt: str = "yaml") -> str:
     """Serialise plain data as YAML (readable, Unicode kept) or JSON."""
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        text_json = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        # JSON is read back with the YAML loader, which refuses or folds these raw: escape them
+        return _YAML_UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text_json)
     text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=1_000_000)
     return text
 
@@ -332,7 +338,11 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def load_yaml(text: str, path: str) -> tuple[Any, dict[int, int]]:
     """Parse YAML (or JSON, a subset) safely; syntax errors name the file and line."""
-    loader = _LineLoader(text)
+    try:
+        loader = _LineLoader(text)  # rejects characters YAML does not allow, before parsing
+    except yaml.reader.ReaderError as exc:
+        row = text.count("\n", 0, exc.position) + 1
+        raise SchemaError(f"{path}:{row}: character U+{exc.character:04X} is not allowed in YAML; remove it") from exc
     loader.kaodian_lines = {}  # type: ignore[attr-defined]
     try:
         data = loader.get_single_data()

@@ -1,0 +1,808 @@
+"""Key claims: definitions, principles, attributed quotes and enumerations, found sentence by sentence.
+
+Every pattern is a literal keyword found with one linear scan; what sits around
+the keyword is cut at clause punctuation and bounded in length, so no pattern
+can backtrack over a long line.
+
+``subject`` and ``predicate`` are always verbatim substrings of ``text``, so a
+question generator can blank either side by string replacement:
+
+- "X的核心是Y" / "The key to X is Y": subject X, predicate Y;
+- "X是Y的根本保证": subject X, predicate "Y的根本保证" (the whole noun phrase after 是);
+- "X是指Y" / "所谓X，是指Y" / "X is defined as Y": subject X, predicate Y.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import importlib.resources
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .model import Claim
+from .names import short_hash
+
+#: Quoted text up to this length (characters in Chinese, words in English) is a coinage, not a quote.
+COINAGE_MAX_ZH = 8
+COINAGE_MAX_EN_WORDS = 3
+
+_OPEN_QUOTES = "“「『"
+_CLOSE_QUOTES = "”」』"
+_SENTENCE_ENDS = "。！？!?"
+_QUOTE_CHARS = "“”「」『』\"'‘’"
+_SUBJECT_MAX = 40
+_PARALLEL_MAX = 12  # clauses in one parallel run: longer runs are not a figure of speech
+_PREDICATE_MAX = 80
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One paragraph as the claim finder sees it: its text, its point and its word boundaries."""
+
+    text: str
+    point: str | None
+    words: tuple[str, ...] = ()  # the segmentation of text (concatenated they give text), if any
+    tagged: tuple[tuple[str, str], ...] = ()  # or the segmentation with part-of-speech tags
+
+    @functools.cached_property
+    def bounds(self) -> list[int] | None:
+        """The offsets where words start and end, or None without a segmentation that matches the text."""
+        words = self.words or tuple(w for w, _ in self.tagged)
+        if not words:
+            return None
+        out = [0]
+        for w in words:
+            out.append(out[-1] + len(w))
+        return out if out[-1] == len(self.text) else None
+
+
+@functools.cache
+def _words() -> dict[str, Any]:
+    text = importlib.resources.files("kaodian").joinpath("resources/extract_claims.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _alternation(words: Sequence[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+
+@functools.cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    w = _words()
+    return {
+        "relation": re.compile(f"的(?:{_alternation(w['zh_relations'])})(?:就|正|始终|则|也)?(?:是|在于)"),
+        "definition": re.compile(f"(?:{_alternation(w['zh_definitions'])})"),
+        "suowei": re.compile(
+            r"(?:所谓|所称)[“「]?([^，,。；;“”「」]{1,20}?)[”」]?[，,]\s*(?:就)?是指([^。；;！？!?]{2,80})"
+        ),
+        "zh_speech_end": re.compile(f"(?:{_alternation(w['zh_speech'])})(?:过|道|的)?[：:，,]?\\s*$"),
+        "zh_speech_strong": re.compile(f"(?:{_alternation(w['zh_speech_strong'])})(?:过|道)?[：:，,]"),
+        "zh_and": re.compile(_alternation(w["zh_and"])),
+        "en_relation": re.compile(
+            f"^(?:the\\s+)?(?:{_alternation(w['en_relations'])})\\s+(?:to|of)\\s+", re.IGNORECASE
+        ),
+        "en_is": re.compile(r"\s+(?:is|are|lies in|lie in|was)\s+", re.IGNORECASE),
+        "en_definition": re.compile(f"\\s+(?:{_alternation(w['en_definitions'])})\\s+", re.IGNORECASE),
+        "en_head": re.compile(
+            f"\\s+(?:is|are|was|remains|remain)\\s+((?:the|a|an)\\s+(?:[\\w-]+\\s+){{0,3}}?"
+            f"(?:{_alternation(w['en_heads'])})s?\\s+(?:of|to|for)\\s+\\S.*)$",
+            re.IGNORECASE,
+        ),
+        "en_speech_end": re.compile(f"\\b(?:{_alternation(w['en_speech'])})\\s*[,:]?\\s*$", re.IGNORECASE),
+        "en_speech_after": re.compile(
+            f"^[,.]?\\s*((?:[A-Z][\\w.'-]*\\s+){{0,4}}[A-Z][\\w.'-]*|the\\s+[\\w\\s]{{2,40}}?)\\s+"
+            f"(?:{_alternation(w['en_speech'])})\\b",
+        ),
+    }
+
+
+@functools.cache
+def _word_set(key: str) -> frozenset[str]:
+    return frozenset(_words()[key])
+
+
+@functools.cache
+def _sorted_words(key: str) -> tuple[str, ...]:
+    return tuple(sorted(_words()[key], key=lambda s: -len(s)))
+
+
+# ---------------------------------------------------------------- sentences and clauses
+
+
+_SENTENCE_MARKS = re.compile(r"[“「『”」』]|[。！？!?][。！？!?.]*|\.[。！？!?.]*(?=\s|$)")
+_CLAUSE_MARKS = re.compile(r"[，,；;：:。！？!?]")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence; quotes are kept whole, and a quote that ends a sentence ends it."""
+    out: list[tuple[int, int]] = []
+    depth = 0
+    start = 0
+    for m in _SENTENCE_MARKS.finditer(text):
+        ch = m.group()[0]
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+            if depth == 0 and m.start() > 0 and text[m.start() - 1] in _SENTENCE_ENDS:
+                out.append((start, m.end()))
+                start = m.end()
+        elif depth == 0:
+            out.append((start, m.end()))
+            start = m.end()
+    if start < len(text):
+        out.append((start, len(text)))
+    return out
+
+
+def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of each clause of text[start:end], split at commas, semicolons, colons and sentence ends."""
+    out: list[tuple[int, int]] = []
+    s = start
+    for m in _CLAUSE_MARKS.finditer(text, start, end):
+        i = m.start()
+        if text[i] in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue  # 1,000 and 9:00
+        if i > s:
+            out.append((s, i))
+        s = i + 1
+    if end > s:
+        out.append((s, end))
+    return [t for t in (_trim(text, a, b) for a, b in out) if t[1] > t[0]]
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    """Narrow (s, e) past spaces, quote marks and final punctuation."""
+    strip = " \t\u3000" + _QUOTES_AND_ENDS
+    while s < e and text[s] in strip:
+        s += 1
+    while e > s and text[e - 1] in strip:
+        e -= 1
+    return s, e
+
+
+_QUOTES_AND_ENDS = _QUOTE_CHARS + _SENTENCE_ENDS + "。.…—"
+#: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
+_ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
+
+
+# ---------------------------------------------------------------- Chinese definitions and principles
+
+
+@functools.cache
+def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    w = _words()
+    lead = re.compile(f"^(?:{_alternation(w['zh_subject_lead'])})[，, \u3000{_QUOTE_CHARS}]*")
+    tail = re.compile(f"(?:{_alternation(w['zh_subject_tail'])})$")
+    return lead, tail
+
+
+def _strip_subject(s: str) -> str:
+    """The subject without leading connectives and trailing adverbs ("因此，党群关系始终" → "党群关系")."""
+    lead, tail = _subject_edges()
+    s = s.strip(" \t\u3000" + _QUOTE_CHARS)
+    if len(s) > 3 * _SUBJECT_MAX:
+        return ""  # far too long for a subject: do not spend time trimming it
+    while (m := lead.match(s)) and m.end() < len(s):
+        s = s[m.end() :]
+    while (m := tail.search(s)) and m.start() > 0:
+        s = s[: m.start()].rstrip()
+    return s.strip(_QUOTE_CHARS)
+
+
+def _good_subject(s: str) -> bool:
+    """A noun phrase worth asking about: not a pronoun, not "这/那…", not a bare "……的" ("照出的是…")."""
+    return (
+        2 <= len(s) <= _SUBJECT_MAX
+        and s not in _word_set("zh_no_speaker")
+        and not s.startswith(("这", "那"))
+        and not s.endswith("的")
+    )
+
+
+def _copula(clause: str) -> int:
+    """The index of the first 是 in ``clause`` that is a copula (not 不是, 但是, 于是, 是否 …), or -1."""
+    before = _words()["zh_not_copula_before"]
+    after = _words()["zh_not_copula_after"]
+    i = clause.find("是")
+    while i >= 0:
+        prev = clause[i - 1] if i > 0 else ""
+        nxt = clause[i + 1] if i + 1 < len(clause) else ""
+        if not (prev and prev in before) and not (nxt and nxt in after) and nxt != "是":
+            return i
+        i = clause.find("是", i + 1)
+    return -1
+
+
+def _ends_with_head(predicate: str) -> bool:
+    tail = predicate[-8:]
+    heads = _word_set("zh_heads")
+    return any(tail[k:] in heads for k in range(len(tail) - 1))
+
+
+@dataclass
+class _Found:
+    offset: int
+    claim: Claim
+
+
+def _zh_sentence_claims(
+    text: str, s: int, e: int, point: str | None, parts: Sequence[tuple[int, int]]
+) -> Iterator[_Found]:
+    pats = _patterns()
+    sentence = text[s:e]
+    if m := pats["suowei"].search(sentence):
+        subject, predicate = m.group(1).strip(), m.group(2).strip().rstrip("。")
+        if _good_subject(subject):
+            yield _Found(s + m.start(), _claim(point, "definition", m.group(0), subject, predicate))
+    last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
+    for cs, ce in parts:
+        clause = text[cs:ce]
+        if len(clause) < 4:
+            continue
+        found = _zh_clause_claim(clause)
+        copula = _copula(clause)
+        if found is None and copula > 0 and _good_subject(subject := _strip_subject(clause[:copula])):
+            last_subject = (cs, subject)  # "人民是历史的创造者，是……的根本动力"
+        if found is not None:
+            kind, subject, predicate = found
+            if subject:
+                last_subject = (cs, subject)
+                yield _Found(cs, _claim(point, kind, clause, subject, predicate))
+            elif last_subject is not None:
+                span = text[last_subject[0] : ce]
+                yield _Found(last_subject[0], _claim(point, kind, span, last_subject[1], predicate))
+
+
+def _zh_clause_claim(clause: str) -> tuple[str, str, str] | None:
+    """(kind, subject, predicate) of a definitional or principle clause; subject "" when the clause starts with 是."""
+    pats = _patterns()
+    if m := pats["definition"].search(clause):
+        subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
+        if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX and "所谓" not in clause:
+            return "definition", subject, predicate
+    if m := pats["relation"].search(clause):
+        subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
+        if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX:
+            return "principle", subject, predicate
+    i = _copula(clause)
+    if i < 0:
+        return None
+    predicate = clause[i + 1 :].strip()
+    if not (2 <= len(predicate) <= _PREDICATE_MAX and _ends_with_head(predicate)):
+        return None
+    raw = clause[:i].strip(" \t\u3000" + _QUOTE_CHARS)
+    if not raw or raw in _word_set("zh_subject_tail"):  # "（始终）是……的根本指标": the previous clause's subject
+        return "principle", "", predicate
+    subject = _strip_subject(raw)
+    if _good_subject(subject) and subject in clause:
+        return "principle", subject, predicate
+    return None
+
+
+# ---------------------------------------------------------------- quotes
+
+
+def _zh_speaker(prefix: str) -> str:
+    """The speaker named at the end of ``prefix`` ("正如党的十六大报告所指出的：" → "党的十六大报告")."""
+    pats = _patterns()
+    tail = prefix[-48:]
+    m = pats["zh_speech_end"].search(tail)
+    if not m:
+        return ""
+    who = tail[: m.start()]
+    for sep in "，,；;。：:":
+        who = who.rsplit(sep, 1)[-1]
+    who = who.strip()
+    for lead in ("正如", "正像", "诚如", "恰如", "就像", "如同", "如"):
+        if who.startswith(lead):
+            who = who[len(lead) :]
+            break
+    if who.endswith("所"):
+        who = who[:-1]
+    for adverb in ("曾经", "早就", "早已", "明确", "深刻", "曾", "也", "还", "就", "都", "一再", "反复"):
+        if who.endswith(adverb) and len(who) > len(adverb):
+            who = who[: -len(adverb)]
+    who = who.strip(" \t" + _QUOTE_CHARS)
+    if not 2 <= len(who) <= 24 or who in _word_set("zh_no_speaker") or who.startswith(("我", "你", "有")):
+        return ""  # 有人说, 有学者指出: nobody in particular
+    return who
+
+
+def _is_coinage(content: str, language: str) -> bool:
+    if language == "en":
+        return len(content.split()) <= COINAGE_MAX_EN_WORDS
+    return len(content) <= COINAGE_MAX_ZH
+
+
+_QUOTE_OPENERS = re.compile('[“「『"]')
+
+
+def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of the content of each “…” / 「…」 / "…" quote in ``text``, outermost only."""
+    i = 0
+    while m := _QUOTE_OPENERS.search(text, i):
+        ch = m.group()
+        close = '"' if ch == '"' else _CLOSE_QUOTES[_OPEN_QUOTES.index(ch)]
+        j = text.find(close, m.end())
+        if j < 0:
+            return
+        yield m.end(), j
+        i = j + 1
+
+
+@dataclass(frozen=True)
+class _Quote:
+    start: int
+    end: int
+    content: str
+    speaker: str
+
+
+def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> Iterator[_Quote]:
+    """Every quoted span of ``text`` with the speaker named before (or, in English, after) it."""
+    if not _QUOTE_OPENERS.search(text):
+        return
+    sentence_starts = [s for s, _ in (sentences(text) if spans is None else spans)] or [0]
+    k = 0
+    for qs, qe in quoted_spans(text):
+        content = text[qs:qe].strip()
+        if not content:
+            continue
+        while k + 1 < len(sentence_starts) and sentence_starts[k + 1] < qs:
+            k += 1
+        prefix = text[sentence_starts[k] : qs - 1]
+        speaker = _zh_speaker(prefix) if language == "zh" else _en_speaker(prefix, text[qe + 1 : qe + 80])
+        yield _Quote(qs, qe, content, speaker)
+
+
+def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> Iterator[str]:
+    """Short quoted expressions nobody is quoted as saying ("鱼水关系", "权本位"): terms, not quotes."""
+    for q in _quotes(text, language, spans):
+        content = q.content.strip("，,。.、；;：:!?！？")
+        if (
+            not q.speaker
+            and content
+            and _is_coinage(content, language)
+            and any(c.isalnum() for c in content)
+            and not any(ch in content for ch in "，,。；;！？!?")
+        ):
+            yield content
+
+
+def _quote_claims(text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+    pats = _patterns()
+    covered_until = -1
+    for q in _quotes(text, language, spans):
+        said = q.content.rstrip("，,。.!?！？")
+        if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
+            covered_until = q.end
+            yield _Found(q.start, _claim(point, "quote", said, attribution=q.speaker))
+    if language != "zh":
+        return
+    # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
+    for s, e in spans:
+        if s < covered_until or any(q in text[s:e] for q in _OPEN_QUOTES):
+            continue
+        m = pats["zh_speech_strong"].search(text, s, min(e, s + 48))
+        if not m:
+            colon = text.find("：", s, min(e, s + 48))
+            if colon < 0:
+                continue
+            m = pats["zh_speech_end"].search(text[s : colon + 1])
+            if not m:
+                continue
+            end = colon + 1
+        else:
+            end = m.end()
+        speaker = _zh_speaker(text[s:end])
+        said = text[end:e].strip().rstrip("。！？!?")
+        if speaker and len(said) > COINAGE_MAX_ZH:
+            yield _Found(end, _claim(point, "quote", said, attribution=speaker))
+
+
+_EN_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "someone", "people", "one"})
+
+
+def _en_speaker(prefix: str, after: str) -> str:
+    pats = _patterns()
+    tail = prefix[-120:].rstrip()
+    if m := pats["en_speech_end"].search(tail):
+        who = tail[: m.start()].strip()
+        for sep in ",;:.":
+            who = who.rsplit(sep, 1)[-1]
+        who = re.sub(r"^(?:as|and|but|so)\s+", "", who.strip(), flags=re.IGNORECASE)
+        who = re.sub(r"\s+(?:once|famously|has|had|also|rightly|memorably)$", "", who)
+        if 2 <= len(who) <= 60 and who.lower() not in _EN_PRONOUNS:
+            return who
+    if m := pats["en_speech_after"].match(after):
+        who = m.group(1).strip()
+        if who.lower() not in _EN_PRONOUNS:
+            return who
+    return ""
+
+
+# ---------------------------------------------------------------- enumerations
+
+
+def _tail_item(text: str, s: int, e: int, size: int, bounds: list[int] | None) -> int:
+    """Where the first item of a list starts in text[s:e]: about ``size`` characters before e, at a word boundary."""
+    if e - s <= size + 1:
+        return s
+    if bounds:
+        inside = bounds[bisect.bisect_left(bounds, max(s, e - size - 4)) : bisect.bisect_left(bounds, e)]
+        return min(inside, key=lambda b: (abs(e - b - size), b)) if inside else s
+    return e - size
+
+
+def _head_item(text: str, s: int, e: int, size: int, bounds: list[int] | None) -> int:
+    """Where the last item of a list ends inside text[s:e]."""
+    if e - s <= size + 1:
+        return e
+    if bounds:
+        inside = bounds[bisect.bisect_right(bounds, s) : bisect.bisect_right(bounds, min(e, s + size + 4))]
+        return min(inside, key=lambda b: (abs(b - s - size), b)) if inside else e
+    return s + size
+
+
+def _lead_in(text: str, s: int, first: int) -> int:
+    """Where an enumeration's text starts: its clause start, or its first item if a quote opens in between."""
+    return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
+
+
+def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
+    """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
+    text = unit.text
+    if text.find("、", s, e) < 0:
+        return
+    cuts = [s + m.start() for m in re.finditer("、", text[s:e])]
+    parts: list[tuple[int, int]] = []
+    prev = s
+    for c in cuts:
+        parts.append((prev, c))
+        prev = c + 1
+    parts.append((prev, e))
+    last_s, last_e = parts[-1]
+    if len(parts) == 2:  # "A、B和C"
+        m = _patterns()["zh_and"].search(text, last_s, min(last_e, last_s + 9))
+        if not m or m.start() - last_s < 2 or "的" in text[last_s : m.start()]:
+            return
+        parts[-1] = (last_s, m.start())
+        parts.append((m.end(), last_e))
+    middle = parts[1:-1]
+    lengths = sorted(pe - ps for ps, pe in middle)
+    size = lengths[len(lengths) // 2]
+    if not 2 <= size <= 15 or any(pe - ps > 15 or pe - ps < 1 for ps, pe in middle):
+        return
+    first_s, first_e = parts[0]
+    bounds = unit.bounds
+    start = _tail_item(text, first_s, first_e, size, bounds)
+    ls, le = parts[-1]
+    end = _head_item(text, ls, le, size, bounds)
+    spans = [(start, first_e), *middle, (ls, end)]
+    items = tuple(text[a:b].strip(" " + _QUOTES_AND_ENDS).lstrip(_ITEM_NUMBERS) for a, b in spans)
+    if all(items) and len(set(items)) == len(items) and not all(x.isdigit() for x in items):
+        yield _Found(s, _claim(unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items))
+
+
+def _shared(items: Sequence[str]) -> int:
+    """How many positions hold the same character in every item (aligned at the start or at the end)."""
+    n = min(len(x) for x in items)
+    front = sum(1 for k in range(n) if len({x[k] for x in items}) == 1)
+    back = sum(1 for k in range(1, n + 1) if len({x[-k] for x in items}) == 1)
+    return max(front, back)
+
+
+def _parallel_ok(items: Sequence[str]) -> bool:
+    """Whether clauses share a skeleton: "权为民所用/情为民所系", "立党为公/执政为民"."""
+    size = min(len(x) for x in items)
+    shared = _shared(items)
+    if len(set(items)) != len(items) or shared >= size:
+        return False
+    if len(items) == 2 and shared < 2:
+        # a pair sharing one character is parallel only as two four-character phrases
+        # sharing an inner one (立党为公，执政为民; not 规章五件，修改三件)
+        return size == 4 and all(len(x) == 4 for x in items) and any(items[0][k] == items[1][k] for k in (1, 2))
+    return shared >= (2 if size >= 6 else 1)
+
+
+def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+    """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
+    text = unit.text
+    i = 0
+    while i + 1 < len(spans):
+        size = spans[i + 1][1] - spans[i + 1][0]
+        if not 2 <= size <= 12:
+            i += 1
+            continue
+        a, b = spans[i]
+        first = (a, b) if abs((b - a) - size) <= 1 else (b - size, b) if b - a > size else None
+        if first is None:
+            i += 1
+            continue
+        run = [first, spans[i + 1]]
+        j = i + 2
+        while j < len(spans) and len(run) < _PARALLEL_MAX and abs((spans[j][1] - spans[j][0]) - size) <= 1:
+            if not _parallel_ok([text[x:y] for x, y in [*run, spans[j]]]):
+                break
+            run.append(spans[j])
+            j += 1
+        items = [text[x:y] for x, y in run]
+        if (len(run) >= 3 or size <= 8) and _parallel_ok(items):
+            yield _Found(
+                spans[i][0],
+                _claim(
+                    unit.point,
+                    "enumeration",
+                    text[_lead_in(text, spans[i][0], run[0][0]) : run[-1][1]],
+                    items=tuple(items),
+                ),
+            )
+            i = j
+        else:
+            i += 1
+
+
+_EN_AND = re.compile(r"(?:^|\s)(?:and|or)\s+")
+_EN_WH = frozenset({"what", "why", "how", "when", "where", "who", "which", "whether"})
+
+
+def _en_list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
+    """ "X, Y, and Z" / "X, Y and Z" inside an English sentence: the first such list."""
+    sentence = unit.text[s:e].strip().rstrip(".!?;")
+    parts = sentence.split(", ")
+    for k in range(2, len(parts)):
+        m = _EN_AND.search(parts[k])
+        if not m:
+            continue
+        if m.start() == 0:  # "X, Y, and Z"
+            middles, last = parts[1:k], parts[k][m.end() :]
+        else:  # "X, Y and Z"
+            middles, last = [*parts[1:k], parts[k][: m.start()]], parts[k][m.end() :]
+        size = len(middles[-1].split())
+        if not 1 <= size <= 5:
+            return
+        # The list starts where the parts stop looking like its items.
+        start = len(middles) - 1
+        while start > 0 and len(middles[start - 1].split()) <= max(3, 2 * size):
+            start -= 1
+        head = parts[0] if start == 0 else middles[start - 1]
+        middles = middles[start:]
+        head_words = head.split()
+        first = " ".join(head_words[-size:]).split(":")[-1]
+        last_item = " ".join(last.split()[:size])
+        if (
+            middles[-1].split()[:1] and middles[-1].split()[0].lower() in _EN_WH
+        ):  # "what X is, why Y matters, and how to Z": clauses
+            wh = [k for k, w in enumerate(head_words) if w.lower() in _EN_WH]
+            first = " ".join(head_words[wh[-1] :]) if wh else first
+            last_item = last.strip()
+        items = tuple(x.strip(" :;") for x in [first, *middles, last_item])
+        if all(items) and len(set(items)) == len(items):
+            yield _Found(s, _claim(unit.point, "enumeration", sentence, items=items))
+        return
+
+
+_EN_SEQUENCE = {"First": 1, "Firstly": 1, "Second": 2, "Secondly": 2, "Third": 3, "Thirdly": 3, "Fourth": 4,
+                "Fourthly": 4, "Fifth": 5, "Finally": -1, "Lastly": -1}  # fmt: skip
+_ZH_SEQUENCE = {"首先": 1, "其次": 2, "再次": 3, "最后": -1}
+_INLINE_EN = re.compile(r"(?:^|(?<=[.;:!?] ))(" + "|".join(sorted(_EN_SEQUENCE, key=len, reverse=True)) + r"), ")
+_INLINE_ZH = re.compile(
+    r"(?:^|(?<=[。；;：:，,！？]))(首先|其次|再次|最后|([一二三四五六七八九十])是|第([一二三四五六七八九十])[，,、])"
+)
+_INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;。：:！？!?]")}
+_ZH_ORDINALS = "一二三四五六七八九十"
+
+
+def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
+    """ "First, … Second, … Finally, …" / "一是……二是……" / "首先……其次……" inside one paragraph."""
+    text = unit.text
+    found: list[tuple[str, int, int, int]] = []  # (family, ordinal, marker start, item start)
+    if language == "en":
+        for m in _INLINE_EN.finditer(text):
+            found.append(("en", _EN_SEQUENCE[m.group(1)], m.start(), m.end()))
+    else:
+        for m in _INLINE_ZH.finditer(text):
+            if m.group(2) or m.group(3):
+                family = "是" if m.group(2) else "第"
+                ordinal = _ZH_ORDINALS.index(m.group(2) or m.group(3)) + 1
+            else:
+                family, ordinal = "序", _ZH_SEQUENCE[m.group(1)]
+            found.append((family, ordinal, m.start(), m.end()))
+    runs: dict[str, list[tuple[int, int, int]]] = {}
+    for family, ordinal, start, item in found:
+        run = runs.setdefault(family, [])
+        expected = len(run) + 1
+        if ordinal == expected or (ordinal == -1 and run):
+            run.append((ordinal, start, item))
+        elif ordinal == 1:
+            run[:] = [(ordinal, start, item)]
+    end_of_item = _INLINE_ITEM_END["en" if language == "en" else "zh"]
+    for run in runs.values():
+        if len(run) < 2:
+            continue
+        items = []
+        end = run[0][2]
+        for _, _, item in run:
+            stop = end_of_item.search(text, item)
+            end = stop.start() if stop else len(text)
+            items.append(text[item:end].strip())
+        if all(items) and len(set(items)) == len(items):
+            yield _Found(run[0][1], _claim(unit.point, "enumeration", text[run[0][1] : end], items=tuple(items)))
+
+
+# ---------------------------------------------------------------- English definitions and principles
+
+
+def _en_subject(s: str) -> str:
+    s = s.strip().strip(_QUOTE_CHARS)
+    leads = _sorted_words("en_subject_lead")
+    lowered = s.lower()
+    for w in leads:
+        if lowered.startswith(w + ",") or lowered.startswith(w + " "):
+            s = s[len(w) :].lstrip(", ")
+            break
+    return s if 1 <= len(s.split()) <= 12 else ""
+
+
+def _en_sentence_claims(text: str, s: int, e: int, point: str | None) -> Iterator[_Found]:
+    s, e = _trim(text, s, e)
+    sentence = text[s:e]
+    if len(sentence) > 600:
+        return
+    pats = _patterns()
+    if m := pats["en_relation"].match(_strip_en_lead(sentence)):
+        body = _strip_en_lead(sentence)
+        rest = body[m.end() :]
+        if k := pats["en_is"].search(rest):
+            subject, predicate = rest[: k.start()].strip(), _en_clause(rest[k.end() :])
+            if subject and predicate and len(subject.split()) <= 12:
+                yield _Found(s, _claim(point, "principle", sentence, subject, predicate))
+                return
+    if m := pats["en_definition"].search(sentence):
+        subject, predicate = _en_subject(sentence[: m.start()]), _en_clause(sentence[m.end() :])
+        if subject and predicate:
+            yield _Found(s, _claim(point, "definition", sentence, subject, predicate))
+            return
+    if m := pats["en_head"].search(sentence):
+        subject, predicate = _en_subject(sentence[: m.start()]), _en_clause(m.group(1))
+        if subject:
+            yield _Found(s, _claim(point, "principle", sentence, subject, predicate))
+
+
+_EN_CLAUSE_END = re.compile(r"[,:;](?=\s)|\s[-–—]\s")
+
+
+def _en_clause(text: str) -> str:
+    """``text`` up to its first clause break ("the engine of memory, spacing decides …" → "the engine of memory")."""
+    m = _EN_CLAUSE_END.search(text)
+    return (text[: m.start()] if m else text).strip()
+
+
+def _strip_en_lead(sentence: str) -> str:
+    lowered = sentence.lower()
+    for w in _sorted_words("en_subject_lead"):
+        if lowered.startswith(w + ", "):
+            return sentence[len(w) + 2 :]
+    return sentence
+
+
+# ---------------------------------------------------------------- all together
+
+
+def _claim(
+    point: str | None,
+    kind: str,
+    text: str,
+    subject: str = "",
+    predicate: str = "",
+    attribution: str = "",
+    items: tuple[str, ...] = (),
+) -> Claim:
+    return Claim(id="", point=point, kind=kind, text=text.strip(), subject=subject, predicate=predicate,
+                 attribution=attribution, items=items)  # fmt: skip
+
+
+def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
+    """The claims of one paragraph, in the order they appear (ids not yet set)."""
+    spans = sentences(unit.text) if spans is None else spans
+    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans))
+    text = unit.text
+    for s, e in spans:
+        if language == "zh":
+            parts = clauses(text, s, e)
+            # every definition or principle pattern holds 是, 在于 or 指: skip sentences without them
+            if text.find("是", s, e) >= 0 or text.find("在于", s, e) >= 0 or text.find("指", s, e) >= 0:
+                found.extend(_zh_sentence_claims(text, s, e, unit.point, parts))
+            if text.find("、", s, e) >= 0:
+                for cs, ce in parts:
+                    found.extend(_list_claims(unit, cs, ce))
+            if len(parts) > 1:
+                found.extend(_parallel_claims(unit, parts))
+        else:
+            found.extend(_en_sentence_claims(unit.text, s, e, unit.point))
+            found.extend(_en_list_claims(unit, s, e))
+    found.extend(_inline_sequence_claims(unit, language))
+    found.sort(key=lambda f: f.offset)
+    return [f.claim for f in found]
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What the claim finder found in a document: its claims and its quoted coinages."""
+
+    claims: tuple[Claim, ...]
+    coinages: tuple[str, ...]
+
+
+def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Findings:
+    """The claims of a document, each once, with ids stable across runs and body edits elsewhere."""
+    out: list[Claim] = []
+    coined: list[str] = []
+    seen_keys: set[tuple[object, ...]] = set()
+    seen_ids: dict[str, int] = {}
+    bullets = _BulletRun(language)
+    for unit in units:
+        spans = sentences(unit.text)
+        coined.extend(coinages(unit.text, language, spans))
+        found = [*bullets.feed(unit), *unit_claims(unit, language, spans)]
+        for c in found:
+            key = (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items)
+            if key in seen_keys:
+                continue
+            seen_keys.add(key)
+            base = "c" + short_hash(doc_id, c.kind, c.text, c.subject, c.attribution, "\x1e".join(c.items))
+            seen_ids[base] = seen_ids.get(base, 0) + 1
+            cid = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
+            out.append(Claim(id=cid, point=c.point, kind=c.kind, text=c.text, subject=c.subject,
+                             predicate=c.predicate, attribution=c.attribution, items=c.items))  # fmt: skip
+    for c in bullets.feed(None):
+        base = "c" + short_hash(doc_id, c.kind, c.text, "\x1e".join(c.items))
+        if (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items) not in seen_keys:
+            out.append(Claim(id=base, point=c.point, kind=c.kind, text=c.text, items=c.items))
+    return Findings(tuple(out), tuple(coined))
+
+
+_BULLET = re.compile(r"[-*+•·▪●○■◆◇▶][ \t\u3000]+(?=\S)")
+_BULLET_ITEM_END = re.compile(r"[。！？；;!?：:]|\.(?=\s|$)")
+
+
+class _BulletRun:
+    """Consecutive bullet paragraphs ("- fewer hours;", "• 问题导向") of one point: an enumeration."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+        self.lines: list[str] = []
+        self.items: list[str] = []
+        self.point: str | None = None
+
+    def feed(self, unit: Unit | None) -> list[Claim]:
+        """Take the next paragraph (None at the end); the enumeration of a run that ends here, if any."""
+        m = _BULLET.match(unit.text) if unit is not None else None
+        if unit is not None and m and (not self.lines or unit.point == self.point):
+            self._add(unit, m.end())
+            return []
+        done = self._flush()
+        if unit is not None and m:
+            self._add(unit, m.end())
+        return done
+
+    def _add(self, unit: Unit, start: int) -> None:
+        content = unit.text[start:]
+        stop = _BULLET_ITEM_END.search(content)
+        self.lines.append(unit.text)
+        self.items.append(content[: stop.start()].strip() if stop else content.strip())
+        self.point = unit.point
+
+    def _flush(self) -> list[Claim]:
+        lines, items, point = self.lines, tuple(self.items), self.point
+        self.lines, self.items, self.point = [], [], None
+        if len(items) < 2 or not all(items) or len(set(items)) != len(items):
+            return []
+        return [_claim(point, "enumeration", "\n".join(lines), items=items)]

@@ -1,0 +1,412 @@
+"""The Anki package writer (.apkg): note types, decks, tags, stable GUIDs and modification times.
+
+A deck is what a person lives with for months, so every note keeps its
+identity across builds:
+
+- note types have fixed ids derived from their versioned names;
+- a note's GUID is derived from the question's stable id (plain hex);
+- a note's modification time changes only when its own content changes
+  (see :mod:`kaodian.export.ledger`), because Anki's importer overwrites an
+  existing note exactly when the incoming one is newer.
+
+Every field is HTML-escaped text; the only markup is the markup written here.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import importlib.resources
+import itertools
+import json
+import re
+import sqlite3
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..fsutil import atomic_path
+from ..model import Question
+from ..names import slug
+from ..options import BuildOptions
+from . import ledger as ledger_mod
+
+#: The clock of the build; the ledger decides which notes get this time.
+clock: Callable[[], float] = time.time
+
+#: The zip entries' date: fixed, so the same notes give the same bytes.
+_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
+
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_TAG_SPACE = re.compile(r"\s+")
+_PLACEHOLDER = re.compile(r"\[\[(\w+)\]\]")
+_CHOICE_TYPES = ("single", "multiple", "quote")
+
+
+# ---------------------------------------------------------------- resources
+
+
+@functools.cache
+def _resources() -> dict[str, Any]:
+    """The note type definitions and labels (resources/anki_notetypes.yaml)."""
+    root = importlib.resources.files("kaodian").joinpath("resources")
+    data: dict[str, Any] = yaml.safe_load(root.joinpath("anki_notetypes.yaml").read_text(encoding="utf-8"))
+    data["css"] = root.joinpath("anki_style.css").read_text(encoding="utf-8")
+    return data
+
+
+def language_of(q: Question) -> str:
+    """The label language of a question's note: its own if kaodian has labels for it, else Chinese."""
+    return q.language if q.language in _resources()["labels"] else "zh"
+
+
+def label(language: str, key: str) -> str:
+    labels: dict[str, str] = _resources()["labels"][language]
+    return labels[key]
+
+
+def stable_id(kind: str, name: str) -> int:
+    """An id derived from a name, in the range genanki recommends for model and deck ids."""
+    digest = hashlib.sha1(f"kaodian {kind}\x1f{name}".encode()).hexdigest()
+    return (1 << 30) + int(digest[:12], 16) % (1 << 30)
+
+
+@dataclass(frozen=True)
+class NoteType:
+    """One kaodian note type in one language, with its templates filled in."""
+
+    kind: str  # "basic", "cloze", "choice", "truefalse"
+    language: str
+    name: str
+    fields: tuple[str, ...]
+    sort: str
+    cloze: bool
+    front: str
+    back: str
+    css: str
+
+    @property
+    def id(self) -> int:
+        return stable_id("notetype", self.name)
+
+    def digest(self) -> str:
+        return ledger_mod.content_hash((self.name, self.css, self.front, self.back, *self.fields, self.sort))
+
+
+@functools.cache
+def note_type(kind: str, language: str) -> NoteType:
+    data = _resources()
+    spec = data["notetypes"][kind]
+    labels = dict(data["labels"][language])
+
+    def fill(template: str) -> str:
+        template = template.replace("[[footer]]", data["footer"])
+        return _PLACEHOLDER.sub(lambda m: html.escape(labels[m.group(1)]), template)
+
+    return NoteType(
+        kind=kind,
+        language=language,
+        name=spec["name"].format(language=language),
+        fields=tuple(spec["fields"]),
+        sort=spec["sort"],
+        cloze=bool(spec["cloze"]),
+        front=fill(spec["front"]),
+        back=fill(spec["back"]),
+        css=data["css"],
+    )
+
+
+# ---------------------------------------------------------------- text
+
+
+def html_text(text: str) -> str:
+    """Text as HTML that Anki shows as written: escaped, line breaks kept, no cloze/template/media syntax."""
+    s = html.escape(text, quote=True)
+    # {{ }} and :: would open or close a cloze; [sound:…] and [latex] are Anki media syntax.
+    s = s.replace("{", "&#123;").replace("}", "&#125;").replace("[", "&#91;").replace("::", ":&#58;")
+    return _NEWLINE.sub("<br>", s)
+
+
+def cloze_text(q: Question) -> str:
+    """A cloze prompt in Anki's syntax: each blank ``{{n}}`` becomes ``{{cN::answer}}``, the rest escaped."""
+    return q.fill(lambda n, answer: f"{{{{c{n}::{html_text(answer) or '…'}}}}}", html_text)
+
+
+def choice_letter(i: int) -> str:
+    return chr(ord("A") + i) if i < 26 else str(i + 1)
+
+
+def choices_html(q: Question, *, marked: bool) -> str:
+    """The options as a list; with ``marked`` the right ones carry the class ``correct`` and a check mark."""
+    right = set(q.correct)
+    items = []
+    for i, choice in enumerate(q.choices):
+        is_right = marked and i in right
+        css = ' class="correct"' if is_right else ""
+        mark = '<span class="mark">✓</span>' if is_right else ""
+        items.append(f'<li{css}><span class="letter">{choice_letter(i)}</span>{html_text(choice)}{mark}</li>')
+    return f'<ul class="choices">{"".join(items)}</ul>'
+
+
+def answer_letters(q: Question) -> str:
+    return "".join(choice_letter(i) for i in q.correct)
+
+
+def items_html(items: Sequence[str], *, ordered: bool = True) -> str:
+    """One item as text, several as a list."""
+    if len(items) == 1:
+        return html_text(items[0])
+    tag = "ol" if ordered else "ul"
+    return f'<{tag} class="items">{"".join(f"<li>{html_text(i)}</li>" for i in items)}</{tag}>'
+
+
+def verdict_html(q: Question, language: str) -> str:
+    if q.truth is None:  # a statement without a verdict: the back shows only the correction
+        return ""
+    key, css = ("verdict_true", "true") if q.truth else ("verdict_false", "false")
+    return f'<span class="{css}">{html.escape(label(language, key))}</span>'
+
+
+def is_cloze(q: Question) -> bool:
+    return q.type == "cloze" and bool(q.blanks())
+
+
+def has_choices(q: Question) -> bool:
+    return q.type in _CHOICE_TYPES and bool(q.choices) and bool(q.correct)
+
+
+def front_back(q: Question) -> tuple[str, str]:
+    """The question and answer of a front/back card, as HTML (also used by the text export)."""
+    language = language_of(q)
+    if q.type == "truefalse":
+        back = verdict_html(q, language)
+        if q.correction and q.correction != q.prompt:
+            back += f"<br>{html.escape(label(language, 'correction'))}{html_text(q.correction)}"
+        return html_text(q.prompt), back
+    if has_choices(q):
+        return (
+            html_text(q.prompt) + choices_html(q, marked=False),
+            choices_html(q, marked=True) + f"{html.escape(label(language, 'answer'))}{answer_letters(q)}",
+        )
+    front = html_text(q.prompt)
+    if q.type == "order" and q.choices:
+        front += items_html(q.choices, ordered=False)
+    return front, items_html(q.answer) if q.answer else ""
+
+
+# ---------------------------------------------------------------- notes
+
+
+def note_guid(q: Question, occurrence: int = 1) -> str:
+    """The note's GUID: plain hex from the document and question ids (genanki's base91 holds < > &)."""
+    key = f"{q.source.document}\x1f{q.id}" + (f"\x1f{occurrence}" if occurrence > 1 else "")
+    return hashlib.sha1(f"kaodian note\x1f{key}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _deck_part(name: str) -> str:
+    return " ".join(name.replace("::", "：").split())
+
+
+def deck_name(q: Question, override: str | None = None) -> str:
+    """``Document title::Top-level section`` (``override`` replaces the title; its ``::`` make subdecks)."""
+    if override and override.strip():
+        top = "::".join(p for p in (" ".join(part.split()) for part in override.split("::")) if p)
+    else:
+        top = _deck_part(q.source.title) or _deck_part(q.source.document)
+    top = top or "kaodian"
+    section = _deck_part(q.source.section[0]) if q.source.section else ""
+    return f"{top}::{section}" if section else top
+
+
+def _tag(text: str) -> str:
+    return _TAG_SPACE.sub("_", text.strip())
+
+
+def note_tags(q: Question) -> tuple[str, ...]:
+    """``kaodian``, the document's slug, the question type, the section's slug, then the question's own tags."""
+    wanted = ["kaodian", slug(q.source.document or q.source.title), q.type]
+    if q.source.section:
+        wanted.append(slug(q.source.section[0]))
+    wanted.extend(q.tags)
+    out: list[str] = []
+    for tag in map(_tag, wanted):
+        if tag and tag not in out:
+            out.append(tag)
+    return tuple(out)
+
+
+def section_html(q: Question) -> str:
+    parts = [p for p in (q.source.title, *q.source.section) if p]
+    return " › ".join(html_text(p) for p in parts)
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """What one question becomes in Anki."""
+
+    key: str  # the ledger key: the question id (with #n for a repeated id)
+    guid: str
+    notetype: NoteType
+    fields: tuple[str, ...]  # in the note type's field order
+    tags: tuple[str, ...]
+    deck: str
+    position: int
+
+    def digest(self) -> str:
+        """The hash of what Anki stores for the note, except the Sort field (a position, not content)."""
+        sort = self.notetype.fields.index(self.notetype.sort)
+        content = [f for i, f in enumerate(self.fields) if i != sort]
+        return ledger_mod.content_hash((self.notetype.name, *content, " ".join(self.tags)))
+
+
+def note_fields(q: Question, position: int) -> tuple[NoteType, dict[str, str]]:
+    """The note type of a question and its field values (HTML)."""
+    language = language_of(q)
+    common = {
+        "Kind": html.escape(_resources()["labels"][language].get(f"kind_{q.type}", "")),
+        "Source": html_text(q.source.sentence),
+        "Section": section_html(q),
+        "Extra": "",
+        "Sort": f"{position:06d}",
+    }
+    if is_cloze(q):
+        return note_type("cloze", language), {"Text": cloze_text(q), **common}
+    if q.type == "truefalse":
+        correction = html_text(q.correction) if q.correction and q.correction != q.prompt else ""
+        fields = {"Statement": html_text(q.prompt), "Verdict": verdict_html(q, language), "Correction": correction}
+        return note_type("truefalse", language), {**fields, **common}
+    if has_choices(q):
+        fields = {
+            "Question": html_text(q.prompt),
+            "Options": choices_html(q, marked=False),
+            "Marked": choices_html(q, marked=True),
+            "Answer": answer_letters(q),
+        }
+        return note_type("choice", language), {**fields, **common}
+    front, back = front_back(q)
+    return note_type("basic", language), {"Front": front, "Back": back, **common}
+
+
+def numbered(questions: Sequence[Question]) -> Iterator[tuple[Question, int]]:
+    """Each question with its occurrence of its (document, id): 1 unless an id repeats."""
+    seen: dict[tuple[str, str], int] = {}
+    for q in questions:
+        key = (q.source.document, q.id)
+        seen[key] = seen.get(key, 0) + 1
+        yield q, seen[key]
+
+
+def note_specs(questions: Sequence[Question], deck_override: str | None = None) -> list[NoteSpec]:
+    """One note per question, in document order."""
+    out: list[NoteSpec] = []
+    for position, (q, occurrence) in enumerate(numbered(questions), start=1):
+        notetype, values = note_fields(q, position)
+        key = q.id if occurrence == 1 else f"{q.id}#{occurrence}"
+        if q.source.document:
+            key = f"{q.source.document}/{key}"
+        out.append(
+            NoteSpec(
+                key=key,
+                guid=note_guid(q, occurrence),
+                notetype=notetype,
+                fields=tuple(values[name] for name in notetype.fields),
+                tags=note_tags(q),
+                deck=deck_name(q, deck_override),
+                position=position,
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- modification times
+
+
+def _stamps(
+    specs: Sequence[NoteSpec], path: Path, use_ledger: bool
+) -> tuple[dict[str, int], int, ledger_mod.Ledger | None]:
+    """(note key -> mod, package timestamp, ledger to save) for the notes about to be written."""
+    now = int(clock())
+    types = {s.notetype.name: s.notetype.digest() for s in specs}
+    if not use_ledger:
+        return {s.key: now for s in specs}, now, None
+    previous = ledger_mod.load(ledger_mod.ledger_path(path))
+    notes = ledger_mod.restamp(previous["notes"], {s.key: s.digest() for s in specs}, now)
+    notetypes = ledger_mod.restamp(previous["notetypes"], types, now)
+    # The package time becomes the note types' mod: newer whenever a note or a template changed.
+    timestamp = max((stamp.mod for stamp in (*notes.values(), *notetypes.values())), default=now)
+    return {k: s.mod for k, s in notes.items()}, timestamp, {"notes": notes, "notetypes": notetypes}
+
+
+# ---------------------------------------------------------------- the package
+
+
+def _genanki_model(notetype: NoteType) -> Any:
+    import genanki
+
+    return genanki.Model(
+        notetype.id,
+        notetype.name,
+        fields=[{"name": name} for name in notetype.fields],
+        templates=[{"name": "Cloze" if notetype.cloze else "Card 1", "qfmt": notetype.front, "afmt": notetype.back}],
+        css=notetype.css,
+        model_type=genanki.Model.CLOZE if notetype.cloze else genanki.Model.FRONT_BACK,
+        sort_field_index=notetype.fields.index(notetype.sort),
+    )
+
+
+def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int) -> bytes:
+    """The collection database of the package, as bytes."""
+    import genanki
+
+    notetypes = {s.notetype.name: s.notetype for s in specs}
+    models = {name: _genanki_model(notetype) for name, notetype in notetypes.items()}
+    decks: dict[str, Any] = {}
+    for s in specs:
+        if s.deck not in decks:
+            decks[s.deck] = genanki.Deck(stable_id("deck", s.deck), s.deck)
+        decks[s.deck].add_note(
+            genanki.Note(
+                model=models[s.notetype.name], fields=list(s.fields), tags=list(s.tags), guid=s.guid, due=s.position
+            )
+        )
+    conn = sqlite3.connect(":memory:")  # built in memory: nothing to clean up, no disk syncs
+    try:
+        cursor = conn.cursor()
+        genanki.Package(list(decks.values())).write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+        # genanki stamps every note with the package time. Setting each note's own time in the
+        # database genanki wrote touches one column of Anki's documented schema, where a Note
+        # subclass would have to copy genanki's whole INSERT and break with its next release.
+        by_guid = [(mods[s.key], s.guid) for s in specs]
+        cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", by_guid)
+        cursor.executemany("UPDATE cards SET mod = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)", by_guid)
+        conn.commit()
+        return conn.serialize()
+    finally:
+        conn.close()
+
+
+def _zip_entry(name: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def write(questions: Sequence[Question], path: Path, options: BuildOptions) -> list[Path]:
+    """Write ``questions`` as an Anki package at ``path`` (and update its ledger beside it)."""
+    specs = note_specs(questions, options.anki.deck_name)
+    mods, timestamp, ledger = _stamps(specs, path, options.anki.ledger)
+    collection = _collection(specs, mods, timestamp)
+    with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as apkg:
+        apkg.writestr(_zip_entry("collection.anki2"), collection)
+        apkg.writestr(_zip_entry("media"), json.dumps({}))
+    if ledger is not None:
+        # after the package: a failed write leaves the old ledger, which matches the old package
+        ledger_mod.save(ledger_mod.ledger_path(path), ledger)
+    return [path]

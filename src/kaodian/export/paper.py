@@ -1,0 +1,354 @@
+"""The exam paper (试卷), independent of how it is printed.
+
+Which questions go on the paper, in which section, with which number, worth
+how many points, with the choices in which order, and what the answer key
+says. The HTML, PDF and Markdown renderings read a :class:`Paper` and decide
+nothing about its content, so the three always agree.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import math
+import random
+import string
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import InputError
+from ..model import Question
+from ..options import QuizOptions
+
+LETTERS = string.ascii_uppercase
+CHOICE_TYPES = ("single", "multiple", "quote", "order")
+
+
+@functools.cache
+def layout() -> dict[str, Any]:
+    """The paper layout: sections, points and printed strings (resources/quiz_paper.yaml)."""
+    text = importlib.resources.files("kaodian").joinpath("resources/quiz_paper.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def strings(language: str) -> Mapping[str, Any]:
+    """The printed strings of the paper in ``language`` (zh or en)."""
+    table: dict[str, Mapping[str, Any]] = layout()["strings"]
+    return table.get(language, table["zh"])
+
+
+# ---------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Item:
+    """One numbered question on the paper, with its choices in this paper's order."""
+
+    number: int
+    question: Question
+    choices: tuple[str, ...]
+    points: int
+    columns: int = 1  # choices per row: 4, 2 or 1
+
+    @property
+    def answer_letters(self) -> str:
+        """The letters of the answer: correct choices in choice order, or the order's sequence."""
+        if self.question.type == "order":
+            index = {c: i for i, c in enumerate(self.choices)}
+            return "".join(LETTERS[index[a]] for a in self.question.answer if a in index)
+        wanted = set(self.question.answer)
+        return "".join(LETTERS[i] for i, c in enumerate(self.choices) if c in wanted)
+
+
+@dataclass(frozen=True)
+class Section:
+    kind: str  # cloze, single, multiple, truefalse, order, short
+    mark: str  # "一、" / "I. "
+    name: str  # "填空题"
+    rule: str  # "每空 2 分，共 20 分"
+    items: tuple[Item, ...]
+
+    @property
+    def total(self) -> int:
+        return sum(i.points for i in self.items)
+
+    @property
+    def heading(self) -> str:
+        open_, close = ("（", "）") if self.mark.endswith("、") else (" (", ")")
+        return f"{self.mark}{self.name}{open_}{self.rule}{close}"
+
+
+@dataclass(frozen=True)
+class KeyEntry:
+    """What the key says about one item: the answer, the lines under it, where it comes from."""
+
+    number: int
+    answer: str
+    details: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class Paper:
+    title: str
+    language: str
+    version: str  # "" for a single paper, else "A", "B", ...
+    sections: tuple[Section, ...]
+    sources_with_title: bool = False  # questions from several documents: name the document in the key
+
+    @property
+    def strings(self) -> Mapping[str, Any]:
+        return strings(self.language)
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.sections)
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        return tuple(i for s in self.sections for i in s.items)
+
+    @property
+    def version_label(self) -> str:
+        return str(self.strings["version"]).format(letter=self.version) if self.version else ""
+
+    @property
+    def key_title(self) -> str:
+        return str(self.strings["key_title"]).format(title=self.title, version=self.version_label)
+
+    def key(self) -> tuple[KeyEntry, ...]:
+        return tuple(key_entry(item, self) for item in self.items)
+
+
+# ---------------------------------------------------------------- measuring text
+
+
+def display_width(text: str) -> float:
+    """Width in em: CJK and full-width characters are 1, the rest about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+
+
+def blank_em(answer: str) -> int:
+    """The width of a blank for ``answer``: its own width and a little room, at least 4 em."""
+    return max(4, math.ceil(display_width(answer)) + 2)
+
+
+def choice_columns(choices: Sequence[str]) -> int:
+    """Choices per row: 4 when the longest fits a quarter line, 2 when it fits half, else 1."""
+    if not choices:
+        return 1
+    line = float(layout()["line_em"])
+    widest = max(display_width(c) for c in choices) + float(layout()["choice_label_em"])
+    if len(choices) <= 4 and widest <= line / 4:
+        return 4
+    if widest <= line / 2:
+        return 2
+    return 1
+
+
+# ---------------------------------------------------------------- choosing questions
+
+
+def section_kind(q: Question) -> str:
+    """The section a question is printed in; choice questions without choices become short answers."""
+    if q.type in CHOICE_TYPES and not q.choices:
+        return "short"
+    for sec in layout()["sections"]:
+        if q.type in sec["types"]:
+            return str(sec["kind"])
+    raise InputError(f"question {q.id}: unknown type {q.type!r}; regenerate the questions with this kaodian")
+
+
+def _spread(items: Sequence[Question], n: int) -> list[Question]:
+    """``n`` of ``items`` evenly spaced through them, in their order (so every part of the document is asked)."""
+    if n >= len(items):
+        return list(items)
+    if n <= 0:
+        return []
+    return [items[(2 * i + 1) * len(items) // (2 * n)] for i in range(n)]
+
+
+def _apportion(sizes: Mapping[str, int], total: int) -> dict[str, int]:
+    """Split ``total`` over groups in proportion to their sizes (largest remainder), each at most its size."""
+    available = sum(sizes.values())
+    if total >= available:
+        return dict(sizes)
+    shares = {k: total * v / available for k, v in sizes.items()}
+    counts = {k: min(sizes[k], math.floor(s)) for k, s in shares.items()}
+    # every group that has questions gets at least one while there is room
+    for k in sizes:
+        if counts[k] == 0 and sizes[k] and sum(counts.values()) < total:
+            counts[k] = 1
+    order = sorted(sizes, key=lambda k: (-(shares[k] - math.floor(shares[k])), list(sizes).index(k)))
+    while sum(counts.values()) < total:
+        for k in order:
+            if counts[k] < sizes[k] and sum(counts.values()) < total:
+                counts[k] += 1
+    while sum(counts.values()) > total:
+        k = max(counts, key=lambda g: (counts[g], list(sizes).index(g)))
+        counts[k] -= 1
+    return counts
+
+
+def select(questions: Sequence[Question], options: QuizOptions) -> list[Question]:
+    """The questions for the paper, in document order: ``types``, then ``per_type``, then ``count``.
+
+    Each cut spreads evenly through the document, so a short paper still asks
+    about every part of it rather than only the first pages.
+    """
+    chosen = [q for q in questions if options.types is None or q.type in options.types]
+    if options.per_type:
+        wanted = dict(options.per_type)
+        keep: set[int] = set()
+        for t, n in wanted.items():
+            of_type = [q for q in chosen if q.type == t]
+            keep.update(id(q) for q in _spread(of_type, n))
+        chosen = [q for q in chosen if id(q) in keep]
+    if options.count is not None and options.count < len(chosen):
+        groups: dict[str, list[Question]] = {}
+        for q in chosen:
+            groups.setdefault(section_kind(q), []).append(q)
+        counts = _apportion({k: len(v) for k, v in groups.items()}, options.count)
+        keep = {id(q) for k, v in groups.items() for q in _spread(v, counts[k])}
+        chosen = [q for q in chosen if id(q) in keep]
+    return chosen
+
+
+# ---------------------------------------------------------------- building the paper
+
+
+def _shuffle_choices(choices: tuple[str, ...], rng: random.Random) -> tuple[str, ...]:
+    """Shuffle choices, keeping "all of the above"-style choices last."""
+    last_prefixes = tuple(layout()["keep_last"])
+    movable = [c for c in choices if not c.startswith(last_prefixes)]
+    fixed = [c for c in choices if c.startswith(last_prefixes)]
+    rng.shuffle(movable)
+    return (*movable, *fixed)
+
+
+def paper_language(questions: Sequence[Question]) -> str:
+    return "zh" if any(q.language == "zh" for q in questions) or not questions else "en"
+
+
+def _rule(kind: str, points: int, total: int, language: str) -> str:
+    spec = next(s for s in layout()["sections"] if s["kind"] == kind)
+    s = strings(language)
+    template = s["per_blank"] if spec["per"] == "blank" else s["per_question"]
+    return str(template).format(points=points, total=total, s="" if points == 1 else "s", ts="" if total == 1 else "s")
+
+
+def _points(q: Question, kind: str) -> tuple[int, int]:
+    """(points of one unit, points of the question)."""
+    spec = next(s for s in layout()["sections"] if s["kind"] == kind)
+    unit = int(spec["points"])
+    if spec["per"] == "blank":
+        return unit, unit * max(1, len(q.blanks()))
+    return unit, unit
+
+
+def build_paper(questions: Sequence[Question], title: str, language: str, version: str = "", seed: int = 0) -> Paper:
+    """Lay ``questions`` out as a paper; with a ``version`` letter, shuffle from ``seed`` reproducibly."""
+    rng = random.Random(f"{seed}:{version}") if version else None
+    groups: dict[str, list[Question]] = {}
+    for q in questions:
+        groups.setdefault(section_kind(q), []).append(q)
+    s = strings(language)
+    sections: list[Section] = []
+    number = 1
+    for spec in layout()["sections"]:
+        kind = str(spec["kind"])
+        qs = list(groups.get(kind, ()))
+        if not qs:
+            continue
+        if rng is not None:
+            rng.shuffle(qs)
+        items: list[Item] = []
+        for q in qs:
+            choices = q.choices
+            if rng is not None and choices:
+                choices = _shuffle_choices(choices, rng)
+            items.append(Item(number, q, choices, _points(q, kind)[1], choice_columns(choices)))
+            number += 1
+        unit = _points(qs[0], kind)[0]
+        numeral = s["numerals"][len(sections)] if len(sections) < len(s["numerals"]) else str(len(sections) + 1)
+        sections.append(
+            Section(
+                kind=kind,
+                mark=str(s["section_mark"]).format(numeral=numeral),
+                name=str(s["sections"][kind]),
+                rule=_rule(kind, unit, sum(i.points for i in items), language),
+                items=tuple(items),
+            )
+        )
+    documents = {q.source.document for q in questions}
+    return Paper(title, language, version, tuple(sections), sources_with_title=len(documents) > 1)
+
+
+def papers(questions: Sequence[Question], options: QuizOptions, default_title: str | None = None) -> list[Paper]:
+    """The paper of every version asked for (A卷, B卷, ... when ``options.versions`` > 1)."""
+    if options.key_only and not options.key:
+        raise InputError("--key-only and --no-key contradict each other; pass one of them")
+    if options.versions < 1 or options.versions > len(LETTERS):
+        raise InputError(f"--versions must be between 1 and {len(LETTERS)}, not {options.versions}")
+    chosen = select(questions, options)
+    if not chosen:
+        raise InputError("no questions to put on the paper; check --types, --per-type and --count")
+    language = paper_language(chosen)
+    title = options.title or default_title or chosen[0].source.title or str(strings(language)["title_fallback"])
+    if options.versions == 1:
+        return [build_paper(chosen, title, language)]
+    return [build_paper(chosen, title, language, LETTERS[v], options.seed) for v in range(options.versions)]
+
+
+def paper_paths(path: Path, paper_list: Sequence[Paper]) -> list[Path]:
+    """One file per paper: ``path`` itself, or ``quiz.A.html``, ``quiz.B.html`` ... for versions."""
+    if len(paper_list) == 1 and not paper_list[0].version:
+        return [path]
+    return [path.with_name(f"{path.stem}.{p.version}{path.suffix}") for p in paper_list]
+
+
+# ---------------------------------------------------------------- the key
+
+
+def source_text(item: Item, paper: Paper) -> str:
+    src = item.question.source
+    parts = list(src.section)
+    if paper.sources_with_title or not parts:
+        parts.insert(0, src.title or src.document)
+    return str(paper.strings["path_separator"]).join(p for p in parts if p)
+
+
+def key_entry(item: Item, paper: Paper) -> KeyEntry:
+    """The key's line for ``item``: answer letters or text, corrections and the answer's items."""
+    q = item.question
+    s = paper.strings
+    sep = str(s["separator"])
+    answer = ""
+    details: tuple[str, ...] = ()
+    if q.type == "cloze":
+        answer = sep.join(q.answer)
+    elif q.type == "truefalse":
+        answer = str(s["true_mark"] if q.truth else s["false_mark"])
+        if not q.truth and q.correction:
+            details = (f"{s['correction']}{q.correction}",)
+    elif q.choices:
+        answer = item.answer_letters
+        by_letter = dict(zip(LETTERS, item.choices, strict=False))
+        details = (sep.join(by_letter[letter] for letter in answer),)
+    elif len(q.answer) == 1:
+        answer = q.answer[0]
+    else:
+        details = tuple(f"({i}) {a}" for i, a in enumerate(q.answer, start=1))
+    return KeyEntry(item.number, answer, details, source_text(item, paper))
+
+
+def answer_lines(item: Item) -> int:
+    """Ruled lines to leave under a short-answer question: room for the reference answer and more."""
+    width = sum(display_width(a) for a in item.question.answer)
+    return max(3, min(12, math.ceil(width / float(layout()["line_em"])) + len(item.question.answer) + 1))

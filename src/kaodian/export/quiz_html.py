@@ -1,0 +1,132 @@
+"""The exam paper as one self-contained HTML page with A4 print CSS."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from html import escape
+
+from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em
+
+
+@functools.cache
+def _css() -> str:
+    return importlib.resources.files("kaodian").joinpath("resources/quiz_print.css").read_text(encoding="utf-8")
+
+
+def _e(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _blank(em: int, cls: str = "blank") -> str:
+    return f'<span class="{cls}" style="width:{em}em"></span>'
+
+
+def _choices(item: Item, paper: Paper) -> list[str]:
+    label = str(paper.strings["choice_label"])
+    out = [f'<ol class="choices cols-{item.columns}">']
+    for letter, choice in zip(LETTERS, item.choices, strict=False):
+        out.append(f'<li><span class="label">{_e(label.format(letter=letter))}</span>{_e(choice)}</li>')
+    out.append("</ol>")
+    return out
+
+
+def _prompt(item: Item, paper: Paper) -> str:
+    q = item.question
+    if q.type == "cloze":
+        return q.fill(lambda _n, answer: _blank(blank_em(answer)), _e)
+    text = _e(q.prompt)
+    if q.type == "truefalse":
+        text += f'<span class="bracket">{_e(str(paper.strings["bracket"]))}</span>'
+    return text
+
+
+def _item(item: Item, paper: Paper, kind: str) -> list[str]:
+    s = paper.strings
+    number = _e(str(s["number"]).format(n=item.number))
+    out = [f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">']
+    out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
+    if item.choices:
+        out.extend(_choices(item, paper))
+    if kind == "order":
+        out.append(f'<p class="order-answer">{_e(str(s["order_hint"]))}{_blank(len(item.choices) * 2 + 2)}</p>')
+    elif kind == "short":
+        # ruled with borders, not a background: browsers leave backgrounds out when printing
+        rules = '<div class="rule"></div>' * answer_lines(item)
+        out.append(f'<div class="room"><span class="answer-hint">{_e(str(s["answer_room"]))}</span>{rules}</div>')
+    out.append("</div></div>")
+    return out
+
+
+def _section(section: Section, paper: Paper) -> list[str]:
+    out = [f'<section class="part {section.kind}">', f"<h2>{_e(section.heading)}</h2>"]
+    for item in section.items:
+        out.extend(_item(item, paper, section.kind))
+    out.append("</section>")
+    return out
+
+
+def _header(paper: Paper) -> list[str]:
+    s = paper.strings
+    out = ['<header class="paper-head">', f"<h1>{_e(paper.title)}</h1>"]
+    if paper.version:
+        out.append(f'<p class="version">{_e(paper.version_label.strip())}</p>')
+    out.append(f'<p class="marks">{_e(str(s["full_marks"]).format(total=paper.total))}</p>')
+    head, total, score = (str(x) for x in s["score_table"])
+    numerals = "".join(f"<th>{_e(sec.mark.strip().rstrip('、.'))}</th>" for sec in paper.sections)
+    cells = "<td></td>" * (len(paper.sections) + 1)
+    out.append(
+        f'<table class="score"><tr><th>{_e(head)}</th>{numerals}<th>{_e(total)}</th></tr>'
+        f"<tr><th>{_e(score)}</th>{cells}</tr></table>"
+    )
+    fields = "".join(f'<span class="field">{_e(str(f))}<span class="line"></span></span>' for f in s["fields"])
+    out.append(f'<p class="fields">{fields}</p>')
+    out.append(f'<p class="instructions">{_e(str(s["instructions"]))}</p>')
+    out.append("</header>")
+    return out
+
+
+def _key(paper: Paper, alone: bool) -> list[str]:
+    s = paper.strings
+    entries = {e.number: e for e in paper.key()}
+    out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
+    for section in paper.sections:
+        out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
+        for item in section.items:
+            e = entries[item.number]
+            number = _e(str(s["number"]).format(n=e.number))
+            out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
+            if e.answer:
+                out.append(f'<span class="answer">{_e(e.answer)}</span>')
+            out.extend(f'<p class="detail">{_e(d)}</p>' for d in e.details)
+            out.append(f'<p class="src">{_e(str(s["source"]) + e.source)}</p>')
+            out.append("</div></div>")
+    out.append("</section>")
+    return out
+
+
+def render_html(paper: Paper, *, key: bool = True, key_only: bool = False) -> str:
+    """The whole page: the paper, then the key on its own page (or only the key)."""
+    lang = "zh-CN" if paper.language == "zh" else "en"
+    title = paper.key_title if key_only else paper.title + paper.version_label
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="generator" content="kaodian">',
+        f"<title>{_e(title)}</title>",
+        f"<style>\n{_css()}</style>",
+        "</head>",
+        "<body>",
+    ]
+    if not key_only:
+        out.append('<main class="paper">')
+        out.extend(_header(paper))
+        for section in paper.sections:
+            out.extend(_section(section, paper))
+        out.append("</main>")
+    if key or key_only:
+        out.extend(_key(paper, alone=key_only))
+    out.extend(["</body>", "</html>", ""])
+    return "\n".join(out)

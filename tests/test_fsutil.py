@@ -1,0 +1,158 @@
+"""Atomic writes: an output changes whole or not at all, and a person's file is not replaced without --force."""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kaodian import fsutil
+from kaodian.errors import OutputError, OverwriteError
+from kaodian.fsutil import atomic_path, check_dir, check_writable, ensure_dir, write_bytes, write_text
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def test_write_text_writes_utf8_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    out = write_text(tmp_path / "sub" / "q.yaml", "考点: 1\n")
+    assert out.read_bytes() == "考点: 1\n".encode()
+    assert _leftovers(out.parent) == []
+
+
+def test_write_text_with_bom(tmp_path: Path) -> None:
+    out = write_text(tmp_path / "q.csv", "a,b\n", bom=True)
+    assert out.read_bytes() == b"\xef\xbb\xbfa,b\n"
+
+
+def test_failure_in_the_middle_keeps_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "deck.apkg"
+    target.write_bytes(b"previous deck")
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half a dec")
+        raise RuntimeError("exporter crashed")
+    assert target.read_bytes() == b"previous deck"
+    assert _leftovers(tmp_path) == []
+
+
+def test_interrupt_in_the_middle_keeps_the_previous_file(tmp_path: Path) -> None:
+    target = tmp_path / "deck.apkg"
+    target.write_bytes(b"previous deck")
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as tmp:
+        tmp.write_bytes(b"half")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == b"previous deck"
+    assert _leftovers(tmp_path) == []
+
+
+def test_existing_file_is_refused_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "questions.yaml"
+    target.write_text("my edits")
+    with pytest.raises(OverwriteError, match="--force"):
+        write_text(target, "generated", force=False)
+    assert target.read_text() == "my edits"
+    write_text(target, "generated", force=True)
+    assert target.read_text() == "generated"
+
+
+def test_file_created_while_writing_is_not_replaced_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "questions.yaml"
+    with pytest.raises(OverwriteError), atomic_path(target, force=False) as tmp:
+        tmp.write_text("generated")
+        target.write_text("written meanwhile")
+    assert target.read_text() == "written meanwhile"
+    assert _leftovers(tmp_path) == []
+
+
+def test_a_folder_cannot_be_the_target(tmp_path: Path) -> None:
+    (tmp_path / "out.yaml").mkdir()
+    with pytest.raises(OutputError, match="is a folder"):
+        write_text(tmp_path / "out.yaml", "x")
+    with pytest.raises(OutputError, match="is a folder"):
+        check_writable(tmp_path / "out.yaml", force=True)
+
+
+def test_a_file_in_the_way_of_the_folder(tmp_path: Path) -> None:
+    (tmp_path / "decks").write_text("not a folder")
+    with pytest.raises(OutputError, match=r"decks is a file, not a folder; .* -o"):
+        ensure_dir(tmp_path / "decks" / "sub")
+    with pytest.raises(OutputError, match="is a file"):
+        write_bytes(tmp_path / "decks" / "x.apkg", b"x")
+
+
+def test_unwritable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", refuse)
+    with pytest.raises(OutputError, match=r"cannot write to the folder .*Permission denied; choose another"):
+        write_text(tmp_path / "x.txt", "x")
+
+
+def test_failing_rename_keeps_the_previous_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "deck.apkg"
+    target.write_bytes(b"previous deck")
+
+    def no_space(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsutil.os, "replace", no_space)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_bytes(target, b"new deck")
+    assert target.read_bytes() == b"previous deck"
+    assert _leftovers(tmp_path) == []
+
+
+def test_new_files_get_the_usual_mode_and_replaced_files_keep_theirs(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        fresh = write_text(tmp_path / "fresh.txt", "x")
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's private 0600
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_text(kept, "new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640
+    finally:
+        os.umask(umask)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="orphans are recognised by process id on POSIX only")
+def test_temporary_files_of_dead_writers_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead_pid = int(dead.stdout)
+    orphan = tmp_path / f".deck.apkg.{dead_pid}.abc123.tmp"
+    orphan.write_bytes(b"half a deck from a killed build")
+    alive = tmp_path / f".deck.apkg.{os.getppid()}.def456.tmp"  # a writer that still runs
+    alive.write_bytes(b"being written")
+    other = tmp_path / f".other.apkg.{dead_pid}.abc123.tmp"  # another output's: not ours to judge now
+    other.write_bytes(b"x")
+    write_bytes(tmp_path / "deck.apkg", b"deck")
+    assert not orphan.exists()
+    assert alive.exists() and other.exists()
+
+
+@pytest.mark.skipif(not Path(os.devnull).exists() or os.name != "posix", reason="needs /dev/null")
+def test_a_device_is_written_into_not_replaced() -> None:
+    write_text(os.devnull, "discarded", force=True)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)  # still the device, not a regular file
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_device_gives_an_output_error() -> None:
+    with pytest.raises(OutputError, match="cannot write /dev/full: No space left on device"):
+        write_text("/dev/full", "x" * 100_000, force=True)
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_check_dir_creates_nothing_and_finds_what_is_in_the_way(tmp_path: Path) -> None:
+    assert check_dir(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert list(tmp_path.iterdir()) == []
+    (tmp_path / "a").write_text("x")
+    with pytest.raises(OutputError, match=r"a is a file, not a folder"):
+        check_dir(tmp_path / "a" / "b")

@@ -1,0 +1,80 @@
+"""Key terms: segmented nouns and quoted coinages, weighted, stop words out, deterministic order."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from kaodian.extract import extract
+from kaodian.model import CleanText
+from kaodian.terms import TOP_TERMS, stopwords, tag, weigh
+
+PARAGRAPHS = (
+    "过去，我们把党群关系比作“鱼水关系”，认为鱼儿离不开水。",
+    "有的干部满脑子“权本位”思想，脱离群众，这种“权本位”思想必须纠正。",
+    "党群关系是检验执政能力的根本指标，密切党群关系是党的优良传统。",
+    "工作中遇到的问题，要在工作中解决。",
+)
+
+
+def doc_terms(paragraphs: tuple[str, ...] = PARAGRAPHS, language: str = "zh") -> dict[str, float]:
+    doc = extract(CleanText(source="t", title="党群关系学习笔记", paragraphs=paragraphs, language=language))
+    return {t.term: t.weight for t in doc.terms}
+
+
+def test_quoted_coinages_are_terms() -> None:
+    terms = doc_terms()
+    assert "鱼水关系" in terms
+    assert "权本位" in terms
+
+
+def test_the_most_repeated_specific_term_weighs_most() -> None:
+    terms = doc_terms()
+    assert max(terms, key=lambda t: terms[t]) == "党群关系"
+    assert terms["党群关系"] == 1.0
+
+
+def test_stop_words_are_not_terms() -> None:
+    terms = doc_terms()
+    assert "问题" not in terms and "工作" not in terms
+    assert {"问题", "工作"} <= stopwords("zh")
+    assert {"the", "and"} <= stopwords("en")
+
+
+def test_order_is_weight_then_term_and_capped() -> None:
+    nouns = [a + b for a in "经政文社生教科人法民医住" for b in "济治化会态育技才"][:40]
+    paragraphs = tuple(f"{a}和{b}都很重要。" for a, b in zip(nouns, nouns[1:] + nouns[:1], strict=True))
+    doc = extract(CleanText(source="t", title="概念", paragraphs=paragraphs))
+    keys = [(-t.weight, t.term) for t in doc.terms]
+    assert keys == sorted(keys)
+    assert len(doc.terms) == TOP_TERMS
+    assert all(0 < t.weight <= 1 for t in doc.terms)
+
+
+def test_english_terms_merge_plurals_and_keep_recurring_phrases() -> None:
+    paragraphs = (
+        "Retrieval practice strengthens memory.",
+        "Cells divide; each cell copies its DNA before it divides.",
+        "Retrieval practice beats rereading, and the cells agree.",
+    )
+    terms = doc_terms(paragraphs, "en")
+    assert "retrieval practice" in {t.lower() for t in terms}
+    assert "cell" in {t.lower() for t in terms}
+    assert "cells" not in {t.lower() for t in terms}
+    assert "the" not in terms
+
+
+def test_tag_gives_back_the_text() -> None:
+    text = "党群关系是检验我们党执政能力的根本指标"
+    assert "".join(w for w, _ in tag(text)) == text
+    assert tag("") == ()
+
+
+def test_weigh_without_candidates_is_empty() -> None:
+    assert weigh([("，。", (("，", "x"), ("。", "x")))], [], []) == ()
+
+
+def test_the_segmenter_loads_only_when_used() -> None:
+    code = "import sys, kaodian.cli, kaodian.pipeline, kaodian.extract; print('rjieba' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
