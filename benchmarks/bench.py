@@ -161,8 +161,9 @@ def count_output(out_dir: Path) -> Output:
 def floor(files: Sequence[Path], notes_per_package: Sequence[int], out_dir: Path) -> int:
     """The least any build must do: read, segment with rjieba.tag, write the notes with genanki.
 
-    Package i holds notes_per_package[i] notes made from the words of files[i % len(files)].
-    Returns the number of notes written.
+    Every file is read and segmented; package i holds notes_per_package[i] notes made from the
+    words of file i (of the last file when there are more packages than files). One file is held
+    at a time, as a streaming build would. Returns the number of notes written.
     """
     import genanki
     import rjieba
@@ -173,22 +174,28 @@ def floor(files: Sequence[Path], notes_per_package: Sequence[int], out_dir: Path
         fields=[{"name": "Front"}, {"name": "Back"}],
         templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}],
     )
-    words: dict[Path, list[str]] = {}
-    for path in files:
-        text = path.read_bytes().decode("utf-8")
-        words[path] = [word for word, _tag in rjieba.tag(text) if word.strip()] or ["-"]
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = 0
-    for i, count in enumerate(notes_per_package):
-        source = words[files[i % len(files)]]
+
+    def write(i: int, words: list[str]) -> int:
         deck = genanki.Deck(2_059_400_110 + i, f"floor {i}")
-        for n in range(count):
-            at = (n * 7) % len(source)
-            front = "".join(source[at : at + 12])
-            back = source[(at + 12) % len(source)]
-            deck.add_note(genanki.Note(model=model, fields=[front, back], guid=f"floor-{i}-{n}"))
+        for n in range(notes_per_package[i]):
+            at = (n * 7) % len(words)
+            front = "".join(words[at : at + 12])
+            deck.add_note(
+                genanki.Note(model=model, fields=[front, words[(at + 12) % len(words)]], guid=f"floor-{i}-{n}")
+            )
         genanki.Package(deck).write_to_file(str(out_dir / f"floor{i:05d}.apkg"), timestamp=0)
-        written += count
+        return notes_per_package[i]
+
+    written = 0
+    words = ["-"]
+    for i, path in enumerate(files):
+        text = path.read_bytes().decode("utf-8")
+        words = [word for word, _tag in rjieba.tag(text) if word.strip()] or ["-"]
+        if i < len(notes_per_package):
+            written += write(i, words)
+    for i in range(len(files), len(notes_per_package)):
+        written += write(i, words)
     return written
 
 

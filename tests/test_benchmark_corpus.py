@@ -124,10 +124,10 @@ def test_floor_writes_the_requested_notes_into_packages(tmp_path: Path) -> None:
     doc.write_text(corpus.CLEAN_SAMPLE.read_text(encoding="utf-8")[:300], encoding="utf-8")
     note = tmp_path / "b.md"
     note.write_text("# Notes\n\nSpacing is the foundation of retention.\n", encoding="utf-8")
-    assert bench.floor([doc, note], [3, 5, 2], tmp_path / "out") == 10
+    assert bench.floor([doc, note], [3, 5], tmp_path / "out") == 8
     written = bench.count_output(tmp_path / "out")
-    assert [(n, c) for _, n, c in written.packages] == [(3, 3), (5, 5), (2, 2)]
-    assert written.notes == 10
+    assert [(n, c) for _, n, c in written.packages] == [(3, 3), (5, 5)]
+    assert written.notes == 8
 
 
 def _run(wall: float, rss: float = 100.0, code: int = 0, err: str = "", cpu: float | None = None) -> bench.Run:

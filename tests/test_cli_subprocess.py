@@ -86,7 +86,7 @@ def test_build_with_a_failing_input_exits_1_and_builds_the_rest(
     result = kaodian("build", "in", "--formats", "md", "-o", "out", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
-    assert (tmp_path / "out" / "good.md").is_file()
+    assert (tmp_path / "out" / "good.quiz.md").is_file()
     assert result.stderr.splitlines()[-1] == "kaodian: 1 input(s) failed, 0 gave no questions; 1 file(s) written"
 
 

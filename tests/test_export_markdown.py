@@ -31,7 +31,7 @@ def unescape(text: str) -> str:
 
 def test_markdown_golden(questions: tuple[Question, ...], tmp_path: Path) -> None:
     [written] = write_format("md", questions, tmp_path, "sample", BuildOptions(output_dir=tmp_path))
-    assert written.name == "sample.md"
+    assert written.name == "sample.quiz.md"
     golden = GOLDEN / "markdown.md"
     if UPDATE:
         golden.write_bytes(written.read_bytes())

@@ -352,7 +352,7 @@ def clean(file: Path, encoding: str | None, max_size: int, keep_boilerplate: boo
 
     \b
     Example:
-      kaodian clean data/scraped-sample.txt --report
+      kaodian clean data/dangqun-guanxi-scraped.txt --report
     """
     from .pipeline import clean_file
 

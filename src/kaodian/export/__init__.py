@@ -27,7 +27,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "tsv": (".anki.tsv", "kaodian.export.anki_text:write"),
     "quiz": (".quiz.html", "kaodian.export.quiz:write_html"),
     "pdf": (".quiz.pdf", "kaodian.export.quiz:write_pdf"),
-    "md": (".md", "kaodian.export.markdown:write"),
+    "md": (".quiz.md", "kaodian.export.markdown:write"),
     "tiku": (".tiku.txt", "kaodian.export.tiku:write"),
     "gift": (".gift.txt", "kaodian.export.gift:write"),
     "qti": (".qti.zip", "kaodian.export.qti:write"),
