@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,18 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEEDS = REPO.parent / "shared" / "seeds"
 SEED = SEEDS / "000_30df407dc319d81e.txt"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the font cache of the tests (and of the CLI they start) out of the user's home."""
+    old = os.environ.get("KAODIAN_CACHE_DIR")
+    os.environ["KAODIAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("kaodian-cache"))
+    yield
+    if old is None:
+        os.environ.pop("KAODIAN_CACHE_DIR", None)
+    else:
+        os.environ["KAODIAN_CACHE_DIR"] = old
 
 
 @pytest.fixture

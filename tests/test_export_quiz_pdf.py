@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaodian.errors import FontError
 from kaodian.export import quiz_pdf
@@ -22,6 +25,22 @@ from kaodian.options import BuildOptions, QuizOptions
 needs_poppler = pytest.mark.skipif(
     not shutil.which("pdftotext"), reason="poppler-utils (pdftotext, pdffonts) not installed"
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def font_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A font cache for the tests, never the user's ~/.cache: the session's one from conftest, else our own.
+
+    At least module-wide, so the reduced copy of the CJK font is made once (about 1.5 s for
+    WenQuanYi, 8 s for Noto CJK) and the other tests print with it, as a user's second build does.
+    """
+    if os.environ.get("KAODIAN_CACHE_DIR", "").startswith(str(tmp_path_factory.getbasetemp())):
+        yield Path(os.environ["KAODIAN_CACHE_DIR"])  # conftest's private cache for the session
+        return
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KAODIAN_CACHE_DIR", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)
@@ -426,3 +445,121 @@ def test_without_fontconfig_the_usual_folders_are_searched(tmp_path: Path, monke
     monkeypatch.setattr(quiz_pdf, "_known_paths", lambda: iter([tmp_path / "absent.ttc", not_a_font, face.path]))
     found = find_cjk_font()
     assert found is not None and found.path == face.path
+
+
+# ---------------------------------------------------------------- speed: the font cache and the line breaker
+
+
+def cached_copies(folder: Path) -> list[Path]:
+    return sorted((folder / "fonts").glob("*.ttf"))
+
+
+@needs_cjk_font
+def test_papers_print_with_the_cached_copy_of_the_font(fixture_pdf: Path, font_cache: Path) -> None:
+    face = find_cjk_font()
+    assert face is not None
+    path, index = quiz_pdf._font_file(face, "党群关系是检验我们党执政能力的根本指标。①⒈ABC")
+    copy = Path(path)
+    assert copy in cached_copies(font_cache) and index == 0
+    assert copy.stat().st_size < face.path.stat().st_size
+
+
+@needs_cjk_font
+def test_a_character_beyond_the_cached_copy_uses_the_full_font(
+    fixture_pdf: Path, font_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    face = find_cjk_font()
+    assert face is not None
+    monkeypatch.setattr("kaodian.fontcache.reduced_font", lambda *a: pytest.fail("the cache was consulted"))
+    assert quiz_pdf._font_file(face, "朱镕基同志指出") == (str(face.path), face.index)
+
+
+@pytest.mark.slow
+@needs_poppler
+@needs_cjk_font
+def test_a_rare_character_prints_with_the_full_font(questions: tuple[Question, ...], tmp_path: Path) -> None:
+    from fontTools.ttLib import TTFont
+
+    face = find_cjk_font()
+    assert face is not None
+    if ord("镕") not in TTFont(str(face.path), fontNumber=face.index, lazy=True).getBestCmap():
+        pytest.skip(f"{face.path.name} has no 镕")
+    q = replace(questions[0], prompt="朱镕基同志指出，党群关系是检验我们党执政能力的{{1}}。")
+    [pdf] = write_quiz((q,), tmp_path / "rare.pdf", QuizOptions(format="pdf"))
+    assert "朱镕基同志指出" in squash("".join(pages(pdf)))
+
+
+@pytest.mark.slow
+@needs_poppler
+@needs_cjk_font
+def test_an_unwritable_cache_folder_still_gives_a_paper_with_an_embedded_subset(
+    questions: tuple[Question, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("in the way")
+    monkeypatch.setenv("KAODIAN_CACHE_DIR", str(blocker))
+    [pdf] = write_quiz(questions, tmp_path / "full.pdf", QuizOptions(format="pdf"))
+    assert_in_order(squash("".join(pages(pdf))), [t for q in paper_order(questions) for t in expected_texts(q)])
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts.splitlines()[2:]), fonts
+    assert blocker.read_text() == "in the way"
+
+
+@pytest.mark.slow
+@needs_cjk_font
+def test_the_bytes_are_the_same_whether_the_copy_was_just_made_or_reused(
+    questions: tuple[Question, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KAODIAN_CACHE_DIR", str(tmp_path))
+    [paper] = papers(questions, QuizOptions())
+    first = render_pdf(paper)
+    assert len(cached_copies(tmp_path)) == 1
+    assert render_pdf(paper) == first
+
+
+@pytest.fixture(scope="module")
+def zh_writer() -> quiz_pdf._Writer:
+    from conftest import make_questions
+
+    [paper] = papers(make_questions(), QuizOptions(format="pdf"))
+    writer = quiz_pdf._Writer(paper)
+    writer.pdf.add_page()
+    return writer
+
+
+BREAK_TEXT = st.text(alphabet="党群关系是检验执政能力的根本指标，。（）“”AB ab12 \n①", max_size=120)
+
+
+@needs_cjk_font
+@settings(max_examples=150, deadline=None)
+@given(text=BREAK_TEXT, width=st.sampled_from([20.0, 37.5, 81.0, 174.0]), size=st.sampled_from([9.0, 10.5, 16.0]))
+def test_chinese_lines_break_where_fpdf2_would_break_them(
+    zh_writer: quiz_pdf._Writer, text: str, width: float, size: float
+) -> None:
+    from fpdf.enums import MethodReturnValue, WrapMode
+
+    zh_writer.font(size)
+    theirs = zh_writer.pdf.multi_cell(
+        width, 6, text, dry_run=True, output=MethodReturnValue.LINES, wrapmode=WrapMode.CHAR
+    )
+    assert zh_writer.break_chars(width, text) == (theirs or [""])
+
+
+@pytest.mark.slow
+@needs_poppler
+@needs_cjk_font
+def test_a_damaged_cached_copy_is_dropped_and_the_full_font_used(
+    questions: tuple[Question, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kaodian.fontcache import cache_path
+
+    monkeypatch.setenv("KAODIAN_CACHE_DIR", str(tmp_path / "cache"))
+    face = find_cjk_font()
+    assert face is not None
+    copy = cache_path(face.path, face.index)
+    assert copy is not None
+    copy.parent.mkdir(parents=True)
+    copy.write_bytes(b"\0\1\0\0" + b"truncated" * 100)
+    [pdf] = write_quiz(questions, tmp_path / "q.pdf", QuizOptions(format="pdf"))
+    assert_in_order(squash("".join(pages(pdf))), [t for q in paper_order(questions) for t in expected_texts(q)])
+    assert not copy.exists()

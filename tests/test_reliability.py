@@ -208,14 +208,14 @@ def test_two_inputs_with_the_same_name_get_two_decks(tmp_path: Path, questions: 
     _questions_file(tmp_path / "Notes.yml", questions[2:4])
     options = BuildOptions(output_dir=tmp_path / "decks", formats=("md",))
     report = pipeline.build([tmp_path / "a", tmp_path / "b" / "notes.yaml", tmp_path / "Notes.yml"], options)
-    assert [p.name for p in report.outputs] == ["notes.md", "notes-2.md", "Notes-3.md"]
+    assert [p.name for p in report.outputs] == ["notes.quiz.md", "notes-2.quiz.md", "Notes-3.quiz.md"]
 
 
 def test_an_input_given_twice_is_built_once(tmp_path: Path, questions: tuple[Question, ...]) -> None:
     source = _questions_file(tmp_path / "notes.yaml", questions)
     options = BuildOptions(output_dir=tmp_path / "decks", formats=("md",))
     report = pipeline.build([source, tmp_path, tmp_path / "." / "notes.yaml"], options)
-    assert [p.name for p in report.outputs] == ["notes.md"]
+    assert [p.name for p in report.outputs] == ["notes.quiz.md"]
 
 
 # ---------------------------------------------------------------- partial failures

@@ -22,10 +22,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
 from .model import Claim
 from .names import short_hash
+from .serialize import parse_data
 
 #: Quoted text up to this length (characters in Chinese, words in English) is a coinage, not a quote.
 COINAGE_MAX_ZH = 8
@@ -64,7 +63,7 @@ class Unit:
 @functools.cache
 def _words() -> dict[str, Any]:
     text = importlib.resources.files("kaodian").joinpath("resources/extract_claims.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = parse_data(text)
     return data
 
 

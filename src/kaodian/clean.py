@@ -240,9 +240,9 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    import yaml
+    from .serialize import parse_data
 
-    data: dict[str, Any] = yaml.safe_load(_resource("clean_boilerplate.yaml"))
+    data: dict[str, Any] = parse_data(_resource("clean_boilerplate.yaml"))
 
     def family(key: str) -> _Family:
         spec = data[key]

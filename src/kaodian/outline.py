@@ -18,10 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from .model import Notice, Point
 from .names import short_hash
+from .serialize import parse_data
 
 #: The ordinal of "最后" / "Finally": closes a sequence of any length.
 LAST = -1
@@ -91,7 +90,7 @@ def _roman(s: str) -> int | None:
 @functools.cache
 def _words() -> dict[str, Any]:
     text = importlib.resources.files("kaodian").joinpath("resources/extract_outline.yaml").read_text("utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = parse_data(text)
     return data
 
 

@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import (
     InputError,
@@ -24,6 +25,9 @@ from .errors import (
 from .model import CleanText, Document, Question, QuestionSet, StudySet
 from .names import safe_name
 from .options import BuildOptions, CleanOptions, GenerateOptions
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 #: The document formats kaodian reads.
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
@@ -347,6 +351,8 @@ def build(
     warnings: list[str] = []
     results: Iterable[list[_Deck] | Failure]
     pool = None
+    pdf_worker = _pdf_worker() if "pdf" in options.formats else None
+    pending: list[tuple[Path, Future[list[Path]]]] = []
     if options.jobs > 1 and len(files) > 1:
         from concurrent.futures import ProcessPoolExecutor
 
@@ -364,29 +370,49 @@ def build(
                     if not deck.questions:
                         skipped.append(_no_questions(path, deck.name, len(result) > 1, options))
                         continue
-                    failure = _write_outputs(path, unique_name(deck.name, taken), deck.questions, options, outputs)
+                    failure = _write_outputs(
+                        path, unique_name(deck.name, taken), deck.questions, options, outputs, pdf_worker, pending
+                    )
                     if failure is not None:
                         failures.append(failure)
                         break
                     total_questions += len(deck.questions)
             if progress:
                 progress(done, len(files), path.name)
+        for path, future in pending:
+            failure = _collect(path, future, outputs)
+            if failure is not None:
+                failures.append(failure)
     except BrokenProcessPool as exc:
         raise KaodianError(_WORKER_DIED) from exc
     finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
+        for executor in (pool, pdf_worker):
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
     return BuildReport(tuple(outputs), tuple(failures), tuple(skipped), total_questions, len(files), tuple(warnings))
 
 
 def _write_outputs(
-    path: Path, name: str, questions: tuple[Question, ...], options: BuildOptions, outputs: list[Path]
+    path: Path,
+    name: str,
+    questions: tuple[Question, ...],
+    options: BuildOptions,
+    outputs: list[Path],
+    pdf_worker: ProcessPoolExecutor | None = None,
+    pending: list[tuple[Path, Future[list[Path]]]] | None = None,
 ) -> Failure | None:
-    """Write every format of one deck, appending to ``outputs``; a Failure if an exporter refuses the input."""
+    """Write every format of one deck, appending to ``outputs``; a Failure if an exporter refuses the input.
+
+    With a ``pdf_worker`` the PDF is handed to it and its future appended to ``pending``.
+    """
     from .export import write_format
 
     try:
         for fmt in options.formats:
+            if fmt == "pdf" and pdf_worker is not None and pending is not None:
+                future = pdf_worker.submit(write_format, fmt, questions, options.output_dir, name, options)
+                pending.append((path, future))
+                continue
             outputs.extend(write_format(fmt, questions, options.output_dir, name, options))
     except OutputError:
         raise
@@ -395,3 +421,38 @@ def _write_outputs(
     except Exception as exc:  # one broken input must not stop the others
         return Failure(str(path), _unexpected(path, exc))
     return None
+
+
+def _collect(path: Path, future: Future[list[Path]], outputs: list[Path]) -> Failure | None:
+    """Wait for a PDF handed to the worker; a Failure as ``_write_outputs`` would give."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        outputs.extend(future.result())
+    except (OutputError, BrokenProcessPool):
+        raise
+    except KaodianError as exc:
+        return Failure(str(path), exc)
+    except Exception as exc:
+        return Failure(str(path), _unexpected(path, exc))
+    return None
+
+
+def _warm_pdf() -> None:
+    from contextlib import suppress
+
+    with suppress(Exception):  # only a head start: the real work reports its own errors
+        from .export.quiz_pdf import warm_up
+
+        warm_up()
+
+
+def _pdf_worker() -> ProcessPoolExecutor:
+    """A process that renders the PDFs on the second core while this one reads and extracts.
+
+    Importing fpdf2 and loading a CJK font is most of a PDF's cost; the worker does it at once,
+    so a one-document build with a PDF takes little longer than one without.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=1, initializer=_warm_pdf)

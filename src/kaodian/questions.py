@@ -54,10 +54,10 @@ _BLANK = re.compile(r"\{\{\d+\}\}")
 
 @functools.cache
 def _words() -> dict[str, Any]:
-    import yaml
+    from .serialize import parse_data
 
     text = (importlib.resources.files("kaodian") / "resources" / "generate_words.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = parse_data(text)
     return data
 
 

@@ -323,12 +323,12 @@ def question_set_from_dict(data: Any, path: str = "<questions>", lines: dict[int
 # ---------------------------------------------------------------- files
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(_Loader):  # type: ignore[misc,valid-type]
     """A safe loader that remembers the line of every mapping, for error messages."""
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    mapping = loader.construct_mapping(node, deep=True)
+    mapping: dict[Any, Any] = loader.construct_mapping(node, deep=True)
     loader.kaodian_lines[id(mapping)] = node.start_mark.line + 1  # type: ignore[attr-defined]
     return mapping
 
@@ -336,16 +336,32 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> dict[Any,
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)  # type: ignore[arg-type]
 
 
+def parse_data(text: str) -> Any:
+    """Parse YAML shipped with kaodian (word lists, layouts) with the safe loader, in C where available."""
+    return yaml.load(text, Loader=_Loader)
+
+
+def _bad_character(exc: yaml.reader.ReaderError, text: str, path: str, *, in_bytes: bool = False) -> SchemaError:
+    # the pure-Python reader counts characters, libyaml counts bytes of UTF-8
+    row = (
+        text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n")
+        if in_bytes
+        else text.count("\n", 0, exc.position)
+    ) + 1
+    return SchemaError(f"{path}:{row}: character U+{exc.character:04X} is not allowed in YAML; remove it")
+
+
 def load_yaml(text: str, path: str) -> tuple[Any, dict[int, int]]:
     """Parse YAML (or JSON, a subset) safely; syntax errors name the file and line."""
     try:
-        loader = _LineLoader(text)  # rejects characters YAML does not allow, before parsing
+        loader = _LineLoader(text)  # the pure-Python reader rejects characters YAML does not allow here
     except yaml.reader.ReaderError as exc:
-        row = text.count("\n", 0, exc.position) + 1
-        raise SchemaError(f"{path}:{row}: character U+{exc.character:04X} is not allowed in YAML; remove it") from exc
+        raise _bad_character(exc, text, path) from exc
     loader.kaodian_lines = {}  # type: ignore[attr-defined]
     try:
         data = loader.get_single_data()
+    except yaml.reader.ReaderError as exc:  # the C reader, while parsing
+        raise _bad_character(exc, text, path, in_bytes=True) from exc
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark else ""
@@ -391,7 +407,9 @@ def load_file(path: str | Path) -> StudySet | QuestionSet:
         return question_set_from_dict(data, str(path), lines)
     if kind == "study":
         return study_set_from_dict(data, str(path), lines)
-    raise SchemaError(f"{path}: not a kaodian study set or questions file (no 'kaodian:' with 'documents:' or 'questions:')")
+    raise SchemaError(
+        f"{path}: not a kaodian study set or questions file (no 'kaodian:' with 'documents:' or 'questions:')"
+    )
 
 
 def field_names(cls: type) -> tuple[str, ...]:

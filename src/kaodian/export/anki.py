@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..fsutil import atomic_path
 from ..model import Question
 from ..names import slug
 from ..options import BuildOptions
+from ..serialize import parse_data
 from . import ledger as ledger_mod
 
 #: The clock of the build; the ledger decides which notes get this time.
@@ -56,7 +55,7 @@ _CHOICE_TYPES = ("single", "multiple", "quote")
 def _resources() -> dict[str, Any]:
     """The note type definitions and labels (resources/anki_notetypes.yaml)."""
     root = importlib.resources.files("kaodian").joinpath("resources")
-    data: dict[str, Any] = yaml.safe_load(root.joinpath("anki_notetypes.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = parse_data(root.joinpath("anki_notetypes.yaml").read_text(encoding="utf-8"))
     data["css"] = root.joinpath("anki_style.css").read_text(encoding="utf-8")
     return data
 

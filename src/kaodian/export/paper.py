@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import InputError
 from ..model import Question
 from ..options import QuizOptions
+from ..serialize import parse_data
 
 LETTERS = string.ascii_uppercase
 CHOICE_TYPES = ("single", "multiple", "quote", "order")
@@ -33,7 +32,7 @@ CHOICE_TYPES = ("single", "multiple", "quote", "order")
 def layout() -> dict[str, Any]:
     """The paper layout: sections, points and printed strings (resources/quiz_paper.yaml)."""
     text = importlib.resources.files("kaodian").joinpath("resources/quiz_paper.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(text)
+    data: dict[str, Any] = parse_data(text)
     return data
 
 
