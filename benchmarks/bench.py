@@ -109,14 +109,22 @@ def kaodian(*args: str) -> list[str]:
 
 
 def median_run(runs: Sequence[Run]) -> Run:
-    """The medians of a run's measurements; failed if any run failed (its stderr is kept)."""
+    """The medians of the runs that succeeded; failed only if every run failed.
+
+    A run that failed among good ones is kept in ``stderr`` ("1 of 3 runs failed: ..."), so a
+    flaky build shows in the report without hiding the good measurements.
+    """
+    good = [r for r in runs if r.ok]
     failed = [r for r in runs if not r.ok]
+    if not good:
+        return failed[0]
+    note = f"{len(failed)} of {len(runs)} runs failed: {last_line(failed[0].stderr)}" if failed else ""
     return Run(
-        statistics.median(r.wall for r in runs),
-        statistics.median(r.cpu for r in runs),
-        statistics.median(r.rss_mb for r in runs),
-        failed[0].returncode if failed else 0,
-        failed[0].stderr if failed else "",
+        statistics.median(r.wall for r in good),
+        statistics.median(r.cpu for r in good),
+        statistics.median(r.rss_mb for r in good),
+        0,
+        note,
     )
 
 
@@ -273,12 +281,14 @@ def bench_size(size: int, work: Path, *, repeat: int, jobs: int, seed: int, unit
     result = SizeResult(size, len(files), total / 1e6)
     out = work / f"out-{size}x"
     builds = []
+    written = Output(())
     for _ in range(repeat):
         builds.append(run_child(kaodian("-q", "build", str(corpus_dir), "-o", str(_fresh(out)), "-j", str(jobs))))
+        if builds[-1].ok:  # count what a good run wrote
+            written = count_output(out)
     result.build = median_run(builds)
-    written = count_output(out) if out.is_dir() else Output(())
     result.packages, result.notes, result.cards = len(written.packages), written.notes, written.cards
-    if not result.build.ok:
+    if not result.build.ok or result.build.stderr:
         result.error = last_line(result.build.stderr) or f"exit status {result.build.returncode}"
     notes = [p[1] for p in written.packages]
     if not notes:  # nothing to match: one package per document, a note per 150 characters
@@ -286,7 +296,7 @@ def bench_size(size: int, work: Path, *, repeat: int, jobs: int, seed: int, unit
         notes = [max(1, p.stat().st_size // 450) for p in files]
     floor_out = work / f"floor-{size}x"
     result.floor = median_run([run_floor(files, notes, _fresh(floor_out), work) for _ in range(repeat)])
-    if not result.floor.ok:
+    if not result.floor.ok or result.floor.stderr:
         result.error = (result.error + "; " if result.error else "") + "floor: " + last_line(result.floor.stderr)
     shutil.rmtree(corpus_dir, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)

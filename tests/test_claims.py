@@ -278,3 +278,33 @@ def test_bullet_lists_are_enumerations() -> None:
         ("p1", ("fewer total hours for the same result", "less anxiety before exams")),
         ("p3", ("first", "second")),
     ]
+
+
+def test_an_enumeration_holds_its_whole_sentence() -> None:
+    text = "实践反复说明，只有思想上尊重群众，感情上贴近群众，工作上依靠群众，各项任务才能落到实处。下一句。"
+    (claim,) = [c for c in unit_claims(Unit(text, None)) if c.kind == "enumeration"]
+    assert claim.items == ("思想上尊重群众", "感情上贴近群众", "工作上依靠群众")
+    assert claim.text == "实践反复说明，只有思想上尊重群众，感情上贴近群众，工作上依靠群众，各项任务才能落到实处"
+
+
+def test_widening_an_enumeration_to_its_sentence_keeps_its_id() -> None:
+    # the id follows the list's own clause: an edit elsewhere in the sentence does not move it
+    one = find_claims([Unit("少数干部没有树立正确的世界观、人生观、价值观，对群众不闻不问。", None)], "d").claims
+    two = find_claims([Unit("少数干部没有树立正确的世界观、人生观、价值观，把权力当成资本。", None)], "d").claims
+    (a,) = [c for c in one if c.kind == "enumeration"]
+    (b,) = [c for c in two if c.kind == "enumeration"]
+    assert a.text != b.text and a.id == b.id
+
+
+def test_a_definition_runs_to_the_end_of_its_sentence() -> None:
+    text = "群众路线是指一切为了群众、一切依靠群众，从群众中来、到群众中去的工作方法。"
+    (claim,) = [c for c in unit_claims(Unit(text, None)) if c.kind == "definition"]
+    assert claim.subject == "群众路线"
+    assert claim.predicate == "一切为了群众、一切依靠群众，从群众中来、到群众中去的工作方法"
+    assert claim.text == text.rstrip("。")
+
+
+def test_a_definition_stops_before_another_claim_of_its_sentence() -> None:
+    text = "群众路线是指一切为了群众，群众满意度是检验工作成效的根本指标。"
+    definitions = [c for c in unit_claims(Unit(text, None)) if c.kind == "definition"]
+    assert [c.predicate for c in definitions] == ["一切为了群众"]

@@ -43,7 +43,7 @@ def test_false_statements_are_real_falsehoods_with_their_corrections(
         assert q.correction.rstrip("。") in body, "the correction is the document's own sentence"
         assert q.prompt.rstrip("。") not in body, "the false statement is said nowhere in the document"
         assert q.prompt.count("不") == q.correction.count("不")
-    assert "党群关系是检验我们党执政能力的根本指标。" in {q.correction for q in false}
+    assert "党同人民群众的血肉联系是我们党成功执政的根本保证。" in {q.correction for q in false}
 
 
 def test_the_root_indicator_distractors_are_other_predicates(seed_questions: tuple[Question, ...]) -> None:
@@ -74,3 +74,24 @@ def test_the_parallel_clauses_of_the_seed_become_a_cloze(seed_questions: tuple[Q
     cloze = {q.prompt: q.answer for q in seed_questions if q.type == "cloze"}
     parallel = [p for p in cloze if "权为民所{{1}}" in p]
     assert parallel and cloze[parallel[0]] == ("用", "系", "谋")
+
+
+def test_seed_prompts_are_whole_sentences(seed_questions: tuple[Question, ...], seed_doc: Document) -> None:
+    body = "".join(p.text for p in seed_doc.points)
+    for q in seed_questions:
+        assert q.prompt == q.prompt.strip(), q.prompt
+        if q.type == "cloze" and q.template == "cloze-claim-items":
+            # the sentence around the list is kept: it reads on from where the source sentence starts
+            before = q.prompt.split("{{1}}", 1)[0]
+            assert before in body, q.prompt
+    views = [q for q in seed_questions if q.type == "cloze" and q.answer == ("世界", "人生", "价值")]
+    assert views and all(q.prompt.startswith("有极少数党员干部没有牢固树立马克思主义的") for q in views)
+
+
+def test_seed_swaps_only_head_nouns(seed_questions: tuple[Question, ...]) -> None:
+    heads = ("根本保证", "根本指标", "力量源泉", "优良传统", "重要标尺", "胜利之本")
+    for q in seed_questions:
+        if q.type == "truefalse" and q.truth is False:
+            swapped_in = [h for h in heads if h in q.prompt and h not in q.correction]
+            swapped_out = [h for h in heads if h in q.correction and h not in q.prompt]
+            assert swapped_in and swapped_out, f"{q.prompt} does not swap a head noun for a head noun"

@@ -19,7 +19,7 @@ import functools
 import importlib.resources
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .model import Claim
@@ -229,6 +229,18 @@ def _ends_with_head(predicate: str) -> bool:
 class _Found:
     offset: int
     claim: Claim
+    key: str = ""  # the text the claim's id is derived from, when not its text
+
+
+def _in_sentence(found: Iterator[_Found], text: str, s: int, e: int) -> Iterator[_Found]:
+    """Enumerations found inside a clause, with the whole sentence as their text (their id stays the clause's)."""
+    # spaces and the end mark go; quote marks stay, so a sentence that opens with a quote keeps it whole
+    whole = text[s:e].strip(" \t\u3000\n").rstrip(_SENTENCE_ENDS + ".…").rstrip()
+    for f in found:
+        if whole and f.claim.text in whole:
+            yield _Found(f.offset, replace(f.claim, text=whole), f.key or f.claim.text)
+        else:
+            yield f
 
 
 def _zh_sentence_claims(
@@ -251,6 +263,16 @@ def _zh_sentence_claims(
             last_subject = (cs, subject)  # "人民是历史的创造者，是……的根本动力"
         if found is not None:
             kind, subject, predicate = found
+            if subject and kind == "definition" and ce < e:
+                # "群众路线是指A、B，C、D的工作方法": a definition runs to the end of its sentence
+                whole = text[cs:e].strip().rstrip(_SENTENCE_ENDS + "；;").rstrip()
+                rest = whole[len(clause) :]
+                longer = predicate + rest
+                # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
+                if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
+                    last_subject = (cs, subject)
+                    yield _Found(cs, _claim(point, kind, whole, subject, longer), clause)
+                    continue
             if subject:
                 last_subject = (cs, subject)
                 yield _Found(cs, _claim(point, kind, clause, subject, predicate))
@@ -710,6 +732,10 @@ def _claim(
 
 def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
     """The claims of one paragraph, in the order they appear (ids not yet set)."""
+    return [f.claim for f in _unit_found(unit, language, spans)]
+
+
+def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]] | None) -> list[_Found]:
     spans = sentences(unit.text) if spans is None else spans
     found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans))
     text = unit.text
@@ -721,15 +747,15 @@ def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int
                 found.extend(_zh_sentence_claims(text, s, e, unit.point, parts))
             if text.find("、", s, e) >= 0:
                 for cs, ce in parts:
-                    found.extend(_list_claims(unit, cs, ce))
+                    found.extend(_in_sentence(_list_claims(unit, cs, ce), text, s, e))
             if len(parts) > 1:
-                found.extend(_parallel_claims(unit, parts))
+                found.extend(_in_sentence(_parallel_claims(unit, parts), text, s, e))
         else:
             found.extend(_en_sentence_claims(unit.text, s, e, unit.point))
             found.extend(_en_list_claims(unit, s, e))
     found.extend(_inline_sequence_claims(unit, language))
     found.sort(key=lambda f: f.offset)
-    return [f.claim for f in found]
+    return found
 
 
 @dataclass(frozen=True)
@@ -750,13 +776,15 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     for unit in units:
         spans = sentences(unit.text)
         coined.extend(coinages(unit.text, language, spans))
-        found = [*bullets.feed(unit), *unit_claims(unit, language, spans)]
-        for c in found:
+        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans)]
+        for f in found:
+            c = f.claim
             key = (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items)
             if key in seen_keys:
                 continue
             seen_keys.add(key)
-            base = "c" + short_hash(doc_id, c.kind, c.text, c.subject, c.attribution, "\x1e".join(c.items))
+            # an enumeration keeps the id of its clause, so widening its text to the sentence changes no id
+            base = "c" + short_hash(doc_id, c.kind, f.key or c.text, c.subject, c.attribution, "\x1e".join(c.items))
             seen_ids[base] = seen_ids.get(base, 0) + 1
             cid = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
             out.append(Claim(id=cid, point=c.point, kind=c.kind, text=c.text, subject=c.subject,

@@ -47,6 +47,12 @@ _BOOK = re.compile(r"《([^《》\n]{1,40})》")
 _DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
 _BLANK = re.compile(r"\{\{\d+\}\}")
+#: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
+_MARKER = re.compile(
+    r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
+    r"|[0-9]{1,3}[.)．、](?![0-9])[ \t\u3000]*|(?:[a-z][.)]|[A-Z]\))[ \t\u3000]+|[一二三四五六七八九十]{1,3}、"
+    r"|[\u2460-\u249b][ \t\u3000]*)"
+)
 
 
 # ---------------------------------------------------------------- word lists
@@ -145,25 +151,63 @@ def _gap(language: str) -> str:
     return "_____" if language == "en" else "（  ）"
 
 
-def _clause_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The clause around text[start:end]: from the break before it to the break after it."""
-    b = start
-    while b > 0 and text[b - 1] not in _CLAUSE_BREAK:
-        b -= 1
-    e = end
-    while e < len(text) and text[e] not in _CLAUSE_BREAK:
-        e += 1
-    return b, e
-
-
 def _end_mark(language: str) -> str:
     return "." if language == "en" else "。"
 
 
+def _unmark(text: str) -> str:
+    """``text`` without the point marker that opens it ("a) rereading notes" -> "rereading notes")."""
+    m = _MARKER.match(text)
+    return text[m.end() :] if m and m.end() < len(text) else text
+
+
 def _statement(text: str, language: str) -> str:
-    """A claim as a sentence: with an end mark where the extractor took it from a heading or a clause."""
-    t = text.strip().rstrip("，、；：,;:")
+    """A claim or a line as a sentence: without its point marker, with an end mark instead of ";" or none."""
+    t = _unmark(text.strip()).strip().rstrip("，、；：,;:")
+    if language == "en" and t[:1].islower():
+        t = t[0].upper() + t[1:]  # a list item standing as a sentence: "a) rereading notes" -> "Rereading notes."
     return t if not t or t[-1] in "。！？!?.…”’\"'」』）)" else t + _end_mark(language)
+
+
+def _lead_in(sentence: str) -> bool:
+    """A line that announces what follows ("Typical forms of active recall:", "主要表现在以下四个方面："): no prompt."""
+    return sentence.rstrip().endswith((":", "："))
+
+
+@functools.cache
+def _head_words(language: str) -> frozenset[str]:
+    from .claims import _words as claim_words
+
+    return frozenset(str(w).lower() for w in claim_words()["zh_heads" if language == "zh" else "en_heads"])
+
+
+def _shape(head: str, predicate: str, language: str) -> str:
+    """The kind of a predicate's head, so that only like replaces like in a swap or a distractor.
+
+    "noun" for a head noun (根本保证, 相互关系, the engine of ...), "clause" for anything else
+    (领导干部带头, 一切为了群众, effortful retrieval).
+    """
+    if language == "en":
+        words = _trim(predicate).split()
+        return "noun" if words and words[0].lower() in _words()["articles"]["en"] else "clause"
+    if any(head.endswith(w) for w in _head_words(language)):
+        return "noun"
+    tail = _trim(predicate).rsplit("的", 1)
+    return "noun" if len(tail) == 2 and _trim(tail[1]).startswith(head) else "clause"
+
+
+def _genus(c: Claim, head: str, language: str) -> bool:
+    """Whether ``head`` is the kind a definition puts its subject in (工作方法, 相互关系), not a head noun
+    such as 根本保证: it neither replaces nor is replaced by another claim's head."""
+    return c.kind == "definition" and not any(head.endswith(w) for w in _head_words(language))
+
+
+def _strong_head(head: str, predicate: str, language: str) -> bool:
+    """Whether a definition's predicate has a head worth a question: never half of a clause
+    ("群众路线是指{{1}}、一切依靠群众") nor a generic word ("defined as the {{1}} of retrieving")."""
+    if _shape(head, predicate, language) != "noun":
+        return False
+    return language != "en" or head.split()[-1].lower().rstrip("s") in _head_words("en")
 
 
 def _size(text: str, language: str) -> int:
@@ -281,11 +325,12 @@ class _Index:
     path: dict[str, tuple[str, ...]] = field(default_factory=dict)
     levels: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)  # (position, title, parent)
     mismatch: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
-    heads: list[tuple[int, str, str]] = field(default_factory=list)  # (position, head, subject)
-    heads_by_len: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # (position, head, subject) of claims' predicates, by shape (see _shape) and by (shape, size)
+    heads: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    heads_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     # heads of "X是……的Y" clauses that are not claims: distractors of last resort
-    extra_heads: list[tuple[int, str, str]] = field(default_factory=list)
-    extra_by_len: dict[int, list[tuple[int, str, str]]] = field(default_factory=dict)
+    extra_heads: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    extra_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
     items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
@@ -335,10 +380,13 @@ def _index(doc: Document) -> _Index:
             continue  # nothing from the unfinished end, not even a distractor
         if c.kind in ("definition", "principle") and c.predicate:
             head = _head(c.predicate, ix.language)
-            if head:
+            shape = _shape(head, c.predicate, ix.language) if head else ""
+            genus = bool(head) and _genus(c, head, ix.language)
+            # a definition's clause ("一切为了群众") is no predicate another sentence could take
+            if head and (c.kind != "definition" or _strong_head(head, c.predicate, ix.language)) and not genus:
                 entry = (pos, head, _norm(c.subject))
-                ix.heads.append(entry)
-                ix.heads_by_len.setdefault(_size(head, ix.language), []).append(entry)
+                ix.heads.setdefault(shape, []).append(entry)
+                ix.heads_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
         if c.kind == "enumeration":
             for it in c.items:
                 if _trim(it):
@@ -350,19 +398,26 @@ def _index(doc: Document) -> _Index:
     for p in doc.points:
         for s in sentences(p.text, ix.language):
             ix.statements.add(_norm(s))
+            ix.statements.add(_norm(_statement(s, ix.language)))
             if not p.truncated:
-                for head, subject in _sentence_heads(s, ix.language):
+                for head, shape, subject in _sentence_heads(s, ix.language):
                     entry = (ix.order[p.id], head, subject)
-                    ix.extra_heads.append(entry)
-                    ix.extra_by_len.setdefault(_size(head, ix.language), []).append(entry)
-    lists = (ix.heads, ix.items, ix.extra_heads, *ix.heads_by_len.values(), *ix.extra_by_len.values())
+                    ix.extra_heads.setdefault(shape, []).append(entry)
+                    ix.extra_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
+    lists = (
+        ix.items,
+        *ix.heads.values(),
+        *ix.extra_heads.values(),
+        *ix.heads_by_len.values(),
+        *ix.extra_by_len.values(),
+    )
     for entries in (*lists, *ix.items_by_suffix.values()):
         entries.sort()
     return ix
 
 
-def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str]]:
-    """(head, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
+def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str, str]]:
+    """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
     if language != "zh":
         return
     start = 0
@@ -372,8 +427,9 @@ def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str]]:
         at = clause.find("是")
         if at > 1 and "的" in clause[at:] and not any(clause[: at + 1].endswith(w) for w in _words()["not_copula"]):
             head = _head(clause[at + 1 :], language)
-            if head:
-                yield head, _norm(clause[:at])
+            # outside the claims only a known head noun is taken (根本保证, 优良传统), never 负担 or 口碑
+            if head and any(head.endswith(w) for w in _head_words(language)):
+                yield head, "noun", _norm(clause[:at])
 
 
 def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[str, str], bool], k: int) -> list[str]:
@@ -414,14 +470,20 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
     text = _statement(c.text, ix.language)
     if not head or text.count(head) != 1:
         return
+    shape = _shape(head, c.predicate, lang)
+    if c.kind == "definition" and not _strong_head(head, c.predicate, lang):
+        return  # "群众路线是指{{1}}、一切依靠群众", "defined as the {{1}} of ...": half a definition
     at = text.find(head)
     before, after = text[:at], text[at + len(head) :]
     subject = _norm(c.subject)
+    genus = _genus(c, head, lang)
 
     def accept(other: str, other_subject: str) -> bool:
-        # another claim about the same subject may be true as well: never a distractor
+        # another claim about the same subject may be true as well: never a distractor;
+        # a definition's genus (工作方法) has no like to swap with
         return (
-            other != head
+            not genus
+            and other != head
             and other not in head
             and head not in other
             and not _contains(text, other, lang)
@@ -430,11 +492,13 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
             )
         )
 
-    # claims' heads of the same length first, then other sentences' heads, then any length
-    same_len = _nearest(ix.heads_by_len.get(_size(head, lang), []), pos, accept, 3)
-    claim_heads = same_len + [h for h in _nearest(ix.heads, pos, accept, 6) if h not in same_len]
+    # only heads of the same shape replace a head: claims' heads of the same length first,
+    # then other sentences' heads, then any length
+    size = (shape, _size(head, lang))
+    same_len = _nearest(ix.heads_by_len.get(size, []), pos, accept, 3)
+    claim_heads = same_len + [h for h in _nearest(ix.heads.get(shape, []), pos, accept, 6) if h not in same_len]
     others = list(same_len)
-    for pool in (ix.extra_by_len.get(_size(head, lang), []), ix.heads, ix.extra_heads):
+    for pool in (ix.extra_by_len.get(size, []), ix.heads.get(shape, []), ix.extra_heads.get(shape, [])):
         others += [h for h in _nearest(pool, pos, accept, 3) if h not in others]
     base = {"sentence": text, "subject": c.subject.strip(), "predicate": c.predicate.strip()}
     if "cloze" in types:
@@ -481,27 +545,47 @@ def _good_item(item: str, language: str) -> bool:
     return 2 <= len(item) <= 10 and not any(j in item for j in joints) and blankable(item, language)
 
 
+def _item_spans(text: str, items: Sequence[str]) -> list[tuple[int, int]] | None:
+    """Where the items stand in ``text``, one after the other with at most a few characters between them."""
+    start = text.find(items[0])
+    while start >= 0:
+        spans = [(start, start + len(items[0]))]
+        for item in items[1:]:
+            at = spans[-1][1]
+            found = text.find(item, at, at + 5 + len(item))
+            if found < 0:
+                break
+            spans.append((found, found + len(item)))
+        else:
+            return spans
+        start = text.find(items[0], start + 1)
+    return None
+
+
+def _open_quote(before: str) -> bool:
+    """Whether a quotation opened in ``before`` is still open at its end."""
+    return before.count("“") > before.count("”") or before.count("「") > before.count("」")
+
+
 def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
     lang = ix.language
     items = [_trim(i) for i in c.items]
-    text = c.text.strip()
     if len(items) < 2 or len(set(items)) != len(items) or len(items) > 8 or not all(_good_item(i, lang) for i in items):
         return
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for item in items:
-        found = text.find(item, at)
-        if found < 0 or (spans and found - spans[-1][1] > 5):
-            return
-        spans.append((found, found + len(item)))
-        at = found + len(item)
-    b, e = _clause_bounds(text, spans[0][0], spans[-1][1])
-    end = text[e] if e < len(text) and text[e] in "。！？!?.;；" else _end_mark(lang)
-    before, after = text[b : spans[0][0]], text[spans[-1][1] : e] + end
+    if "\n" in c.text.strip():
+        return  # a run of bullet lines: asked about through its point's list questions, not as one prompt
+    # the whole sentence that holds the items, never a clause cut out of it
+    text = _statement(c.text, lang)
+    spans = _item_spans(text, items)
+    if spans is None:
+        return
+    before, after = text[: spans[0][0]], text[spans[-1][1] :]
     counts = _counts("count", len(items))
     subject = _trim(c.subject)
     if "cloze" in types and all(blankable(i, lang) for i in items):
-        varying = _skeleton(items)
+        # inside quotation marks a saying is recalled item by item ("水能载舟，亦能覆舟"), never cut inside
+        quoted = _open_quote(before)
+        varying = None if quoted else _skeleton(items)
         if varying is None and all(len(i) <= (30 if lang == "en" else 8) for i in items):
             varying = [(0, len(i)) for i in items]
         if varying is not None:
@@ -518,7 +602,7 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
                 )
     if "multiple" in types:
         wanted = set(items)
-        clause = text[b:e]
+        clause = text
         prefix, suffix = _affixes(items)
         lengths = range(min(map(len, items)) - 1, max(map(len, items)) + 2)
 
@@ -809,9 +893,14 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
 
 
 def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
-    terms = [t.term for t in sorted(ix.doc.terms, key=lambda t: (-t.weight, t.term))[:TOP_TERMS]]
-    # two-character words (人民, 关系) sit inside longer words too often to blank safely
-    terms = [t for t in terms if blankable(t, ix.language) and (ix.language == "en" or len(t) >= 3)]
+    ranked = [t.term for t in sorted(ix.doc.terms, key=lambda t: (-t.weight, t.term))]
+    if ix.language == "en":
+        # a single English word out of its sentence ("Turn", "chapter", "active") is rarely worth a card:
+        # only the document's multi-word key terms ("spaced repetition") are blanked
+        terms = [t for t in ranked if len(t.split()) >= 2 and blankable(t, "en")][:TOP_TERMS]
+    else:
+        # two-character words (人民, 关系) sit inside longer words too often to blank safely
+        terms = [t for t in ranked[:TOP_TERMS] if blankable(t, "zh") and len(t) >= 3]
     used_terms: set[str] = set()
     owner: dict[str, str] = {}
     # a sentence belongs to the deepest point whose text holds it
@@ -827,15 +916,20 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
             if owner.get(s) != p.id or _on_truncated_text(ix, p.id, s):
                 continue
             owner[s] = ""  # once per sentence
-            for source, blanked, answer in _sentence_blanks(ix, s, terms, used_terms):
+            if _lead_in(s):
+                continue  # "Typical forms of active recall:" announces a list and says nothing itself
+            # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
+            sentence = _statement(s, ix.language)
+            for source, blanked, answer in _sentence_blanks(ix, sentence, terms, used_terms):
                 emit(
                     source,
                     "cloze",
                     {"blanked": blanked},
+                    # the id follows the sentence as written, so it does not move with the marker
                     {"answer": (answer,), "discriminator": s + "\x1f" + answer},
                     p.id,
                     p.id,
-                    s,
+                    sentence,
                 )
 
 
@@ -845,6 +939,10 @@ def problems(q: Question) -> list[str]:
     lang = q.language
     if not q.prompt.strip():
         out.append("empty prompt")
+    elif q.prompt != q.prompt.strip():
+        out.append("prompt padded with whitespace")
+    elif q.type == "cloze" and _MARKER.match(q.prompt):
+        out.append("prompt opens with a point marker")
     shown = _BLANK.sub(" ", q.prompt)
     for a in q.answer:
         if not a.strip():
