@@ -16,15 +16,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.resources
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from . import datafiles
 from .model import Claim
 from .names import short_hash
-from .serialize import parse_data
 
 #: Quoted text up to this length (characters in Chinese, words in English) is a coinage, not a quote.
 COINAGE_MAX_ZH = 8
@@ -62,41 +61,36 @@ class Unit:
 
 @functools.cache
 def _words() -> dict[str, Any]:
-    text = importlib.resources.files("kaodian").joinpath("resources/extract_claims.yaml").read_text("utf-8")
-    data: dict[str, Any] = parse_data(text)
-    return data
-
-
-def _alternation(words: Sequence[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    words: dict[str, Any] = datafiles.data("extract_claims.yaml")
+    return words
 
 
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     w = _words()
     return {
-        "relation": re.compile(f"的(?:{_alternation(w['zh_relations'])})(?:就|正|始终|则|也)?(?:是|在于)"),
-        "definition": re.compile(f"(?:{_alternation(w['zh_definitions'])})"),
+        "relation": re.compile(f"的(?:{datafiles.alternation(w['zh_relations'])})(?:就|正|始终|则|也)?(?:是|在于)"),
+        "definition": re.compile(f"(?:{datafiles.alternation(w['zh_definitions'])})"),
         "suowei": re.compile(
             r"(?:所谓|所称)[“「]?([^，,。；;“”「」]{1,20}?)[”」]?[，,]\s*(?:就)?是指([^。；;！？!?]{2,80})"
         ),
-        "zh_speech_end": re.compile(f"(?:{_alternation(w['zh_speech'])})(?:过|道|的)?[：:，,]?\\s*$"),
-        "zh_speech_strong": re.compile(f"(?:{_alternation(w['zh_speech_strong'])})(?:过|道)?[：:，,]"),
-        "zh_and": re.compile(_alternation(w["zh_and"])),
+        "zh_speech_end": re.compile(f"(?:{datafiles.alternation(w['zh_speech'])})(?:过|道|的)?[：:，,]?\\s*$"),
+        "zh_speech_strong": re.compile(f"(?:{datafiles.alternation(w['zh_speech_strong'])})(?:过|道)?[：:，,]"),
+        "zh_and": re.compile(datafiles.alternation(w["zh_and"])),
         "en_relation": re.compile(
-            f"^(?:the\\s+)?(?:{_alternation(w['en_relations'])})\\s+(?:to|of)\\s+", re.IGNORECASE
+            f"^(?:the\\s+)?(?:{datafiles.alternation(w['en_relations'])})\\s+(?:to|of)\\s+", re.IGNORECASE
         ),
         "en_is": re.compile(r"\s+(?:is|are|lies in|lie in|was)\s+", re.IGNORECASE),
-        "en_definition": re.compile(f"\\s+(?:{_alternation(w['en_definitions'])})\\s+", re.IGNORECASE),
+        "en_definition": re.compile(f"\\s+(?:{datafiles.alternation(w['en_definitions'])})\\s+", re.IGNORECASE),
         "en_head": re.compile(
             f"\\s+(?:is|are|was|remains|remain)\\s+((?:the|a|an)\\s+(?:[\\w-]+\\s+){{0,3}}?"
-            f"(?:{_alternation(w['en_heads'])})s?\\s+(?:of|to|for)\\s+\\S.*)$",
+            f"(?:{datafiles.alternation(w['en_heads'])})s?\\s+(?:of|to|for)\\s+\\S.*)$",
             re.IGNORECASE,
         ),
-        "en_speech_end": re.compile(f"\\b(?:{_alternation(w['en_speech'])})\\s*[,:]?\\s*$", re.IGNORECASE),
+        "en_speech_end": re.compile(f"\\b(?:{datafiles.alternation(w['en_speech'])})\\s*[,:]?\\s*$", re.IGNORECASE),
         "en_speech_after": re.compile(
             f"^[,.]?\\s*((?:[A-Z][\\w.'-]*\\s+){{0,4}}[A-Z][\\w.'-]*|the\\s+[\\w\\s]{{2,40}}?)\\s+"
-            f"(?:{_alternation(w['en_speech'])})\\b",
+            f"(?:{datafiles.alternation(w['en_speech'])})\\b",
         ),
     }
 
@@ -177,8 +171,8 @@ _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
 @functools.cache
 def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
     w = _words()
-    lead = re.compile(f"^(?:{_alternation(w['zh_subject_lead'])})[，, \u3000{_QUOTE_CHARS}]*")
-    tail = re.compile(f"(?:{_alternation(w['zh_subject_tail'])})$")
+    lead = re.compile(f"^(?:{datafiles.alternation(w['zh_subject_lead'])})[，, \u3000{_QUOTE_CHARS}]*")
+    tail = re.compile(f"(?:{datafiles.alternation(w['zh_subject_tail'])})$")
     return lead, tail
 
 

@@ -17,7 +17,6 @@ The steps, in order:
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import math
 import operator
 import re
@@ -213,8 +212,16 @@ def _short_line_grid(line: str, doubles: Sequence[int], width: int) -> Grid | No
 # ---------------------------------------------------------------- boilerplate
 
 
+def _resource_data(name: str) -> Any:
+    from . import datafiles
+
+    return datafiles.data(name)
+
+
 def _resource(name: str) -> str:
-    return importlib.resources.files("kaodian").joinpath("resources", name).read_text(encoding="utf-8")
+    from . import datafiles
+
+    return datafiles.text(name)
 
 
 @dataclass(frozen=True)
@@ -240,9 +247,8 @@ class _Rules:
 
 @functools.cache
 def _rules() -> _Rules:
-    from .serialize import parse_data
 
-    data: dict[str, Any] = parse_data(_resource("clean_boilerplate.yaml"))
+    data: dict[str, Any] = _resource_data("clean_boilerplate.yaml")
 
     def family(key: str) -> _Family:
         spec = data[key]

@@ -19,15 +19,13 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import importlib.resources
 import logging
 import os
 from pathlib import Path
 
-from . import __version__
+from . import __version__, datafiles
 from .errors import KaodianError
 from .fsutil import atomic_path, ensure_dir
-from .serialize import parse_data
 
 #: Bumped when the way a reduced font is made changes, so old copies are not reused.
 RECIPE = 2
@@ -46,8 +44,7 @@ def cache_dir() -> Path:
 @functools.cache
 def common_chars() -> frozenset[int]:
     """The code points a reduced font keeps."""
-    text = importlib.resources.files("kaodian").joinpath("resources/quiz_font_cache.yaml").read_text(encoding="utf-8")
-    spec = parse_data(text)
+    spec = datafiles.data("quiz_font_cache.yaml")
     points: set[int] = set()
     for span in spec["ranges"]:
         first, _, last = str(span).partition("-")

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.resources
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import datafiles
 from .model import Notice, Point
 from .names import short_hash
-from .serialize import parse_data
 
 #: The ordinal of "最后" / "Finally": closes a sequence of any length.
 LAST = -1
@@ -89,41 +88,35 @@ def _roman(s: str) -> int | None:
 
 @functools.cache
 def _words() -> dict[str, Any]:
-    text = importlib.resources.files("kaodian").joinpath("resources/extract_outline.yaml").read_text("utf-8")
-    data: dict[str, Any] = parse_data(text)
-    return data
-
-
-def _alternation(words: Sequence[str]) -> str:
-    """A regex alternation of literal words, longest first so that none shadows a longer one."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+    words: dict[str, Any] = datafiles.data("extract_outline.yaml")
+    return words
 
 
 @functools.cache
 def _patterns() -> dict[str, re.Pattern[str]]:
     w = _words()
-    units = _alternation(w["zh_structure_units"])
+    units = datafiles.alternation(w["zh_structure_units"])
     n = "[一二两三四五六七八九十]{1,3}|\\d{1,2}"
     return {
         "structure": re.compile(f"第([{_ZH_NUM}]{{1,6}}|\\d{{1,4}})({units})"),
-        "zh_seq": re.compile(f"({_alternation(list(w['zh_sequence']))})[，,：:、]"),
-        "en_seq": re.compile(f"({_alternation(list(w['en_sequence']))})\\s*,\\s*", re.IGNORECASE),
+        "zh_seq": re.compile(f"({datafiles.alternation(list(w['zh_sequence']))})[，,：:、]"),
+        "en_seq": re.compile(f"({datafiles.alternation(list(w['en_sequence']))})\\s*,\\s*", re.IGNORECASE),
         "announce_lead": re.compile(
-            f"(?:{_alternation(w['zh_announce_lead'])})({n})(?:{_alternation(w['zh_announce_classifier'])})"
+            f"(?:{datafiles.alternation(w['zh_announce_lead'])})({n})(?:{datafiles.alternation(w['zh_announce_classifier'])})"
         ),
         "announce_noun": re.compile(
-            f"({n})(?:个|点|项|条|大|种)?[^，,。；;：:\\d]{{0,4}}?(?:{_alternation(w['zh_announce_nouns'])})"
+            f"({n})(?:个|点|项|条|大|种)?[^，,。；;：:\\d]{{0,4}}?(?:{datafiles.alternation(w['zh_announce_nouns'])})"
             "[^，,。；;：:]{0,4}[：:]?$"
         ),
         "announce_en": re.compile(
-            "\\b(?:the\\s+)?(?:(?:" + _alternation(w["en_announce_lead"]) + ")\\s+)+"
+            "\\b(?:the\\s+)?(?:(?:" + datafiles.alternation(w["en_announce_lead"]) + ")\\s+)+"
             "(one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(?:\\w+\\s+)?"
-            "(?:" + _alternation(w["en_announce_nouns"]) + ")\\b",
+            "(?:" + datafiles.alternation(w["en_announce_nouns"]) + ")\\b",
             re.IGNORECASE,
         ),
         "announce_en_count": re.compile(
             "\\b(one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(?:\\w+\\s+)?"
-            "(?:" + _alternation(w["en_announce_nouns"]) + ")\\s*:\\s*$",
+            "(?:" + datafiles.alternation(w["en_announce_nouns"]) + ")\\s*:\\s*$",
             re.IGNORECASE,
         ),
     }

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import importlib.resources
 import itertools
 import random
 import re
@@ -60,11 +59,10 @@ _MARKER = re.compile(
 
 @functools.cache
 def _words() -> dict[str, Any]:
-    from .serialize import parse_data
+    from . import datafiles
 
-    text = (importlib.resources.files("kaodian") / "resources" / "generate_words.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = parse_data(text)
-    return data
+    words: dict[str, Any] = datafiles.data("generate_words.yaml")
+    return words
 
 
 @functools.cache

@@ -9,12 +9,12 @@ Common words are kept out by the stop-word lists in ``resources/``.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import math
 import re
 from collections.abc import Iterable, Sequence
 from types import ModuleType
 
+from . import datafiles
 from .model import Term
 
 #: How many terms a document keeps.
@@ -41,8 +41,7 @@ def _rjieba() -> ModuleType:
 @functools.cache
 def stopwords(language: str) -> frozenset[str]:
     """The stop words of ``language`` ("zh" or "en"), from resources/stopwords_<language>.txt."""
-    resource = importlib.resources.files("kaodian").joinpath(f"resources/stopwords_{language}.txt")
-    lines = (line.strip() for line in resource.read_text("utf-8").splitlines())
+    lines = (line.strip() for line in datafiles.text(f"stopwords_{language}.txt").splitlines())
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import html
-import importlib.resources
 import itertools
 import json
 import re
@@ -29,11 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import datafiles
 from ..fsutil import atomic_path
 from ..model import Question
 from ..names import slug
 from ..options import BuildOptions
-from ..serialize import parse_data
 from . import ledger as ledger_mod
 
 #: The clock of the build; the ledger decides which notes get this time.
@@ -54,9 +53,7 @@ _CHOICE_TYPES = ("single", "multiple", "quote")
 @functools.cache
 def _resources() -> dict[str, Any]:
     """The note type definitions and labels (resources/anki_notetypes.yaml)."""
-    root = importlib.resources.files("kaodian").joinpath("resources")
-    data: dict[str, Any] = parse_data(root.joinpath("anki_notetypes.yaml").read_text(encoding="utf-8"))
-    data["css"] = root.joinpath("anki_style.css").read_text(encoding="utf-8")
+    data: dict[str, Any] = {**datafiles.data("anki_notetypes.yaml"), "css": datafiles.text("anki_style.css")}
     return data
 
 

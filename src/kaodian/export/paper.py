@@ -9,7 +9,6 @@ nothing about its content, so the three always agree.
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import math
 import random
 import string
@@ -19,10 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import datafiles
 from ..errors import InputError
 from ..model import Question
 from ..options import QuizOptions
-from ..serialize import parse_data
 
 LETTERS = string.ascii_uppercase
 CHOICE_TYPES = ("single", "multiple", "quote", "order")
@@ -31,8 +30,7 @@ CHOICE_TYPES = ("single", "multiple", "quote", "order")
 @functools.cache
 def layout() -> dict[str, Any]:
     """The paper layout: sections, points and printed strings (resources/quiz_paper.yaml)."""
-    text = importlib.resources.files("kaodian").joinpath("resources/quiz_paper.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = parse_data(text)
+    data: dict[str, Any] = datafiles.data("quiz_paper.yaml")
     return data
 
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from html import escape
 
+from .. import datafiles
 from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em
 
 
 @functools.cache
 def _css() -> str:
-    return importlib.resources.files("kaodian").joinpath("resources/quiz_print.css").read_text(encoding="utf-8")
+    return datafiles.text("quiz_print.css")
 
 
 def _e(text: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import importlib.resources
 import os
 import shutil
 import struct
@@ -26,8 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import datafiles
 from ..errors import FontError
-from ..serialize import parse_data
 from .paper import LETTERS, Item, Paper, answer_lines, blank_em
 
 #: A fixed creation date: the same paper gives the same bytes.
@@ -60,8 +59,7 @@ class FontFace:
 
 @functools.cache
 def _known_fonts() -> dict[str, Any]:
-    text = importlib.resources.files("kaodian").joinpath("resources/quiz_fonts.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = parse_data(text)
+    data: dict[str, Any] = datafiles.data("quiz_fonts.yaml")
     return data
 
 
