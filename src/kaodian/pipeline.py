@@ -305,12 +305,19 @@ def _prepare(path: Path, options: BuildOptions) -> list[_Deck] | Failure:
     """Read, extract and generate one input (in a worker process with --jobs); a Failure if it is unusable."""
     try:
         return _build_inputs(path, options)
-    except OutputError:
-        raise
-    except KaodianError as exc:
+    except Exception as exc:
+        return _as_failure(path, exc)
+
+
+def _as_failure(path: Path, exc: Exception) -> Failure:
+    """One input's error as a Failure, so the other inputs are still built; output errors stop the build."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    if isinstance(exc, (OutputError, BrokenProcessPool)):
+        raise exc
+    if isinstance(exc, KaodianError):
         return Failure(str(path), exc)
-    except Exception as exc:  # one broken input must not stop the others
-        return Failure(str(path), _unexpected(path, exc))
+    return Failure(str(path), _unexpected(path, exc))
 
 
 def _no_questions(path: Path, name: str, several: bool, options: BuildOptions) -> str:
@@ -414,27 +421,17 @@ def _write_outputs(
                 pending.append((path, future))
                 continue
             outputs.extend(write_format(fmt, questions, options.output_dir, name, options))
-    except OutputError:
-        raise
-    except KaodianError as exc:
-        return Failure(str(path), exc)
-    except Exception as exc:  # one broken input must not stop the others
-        return Failure(str(path), _unexpected(path, exc))
+    except Exception as exc:
+        return _as_failure(path, exc)
     return None
 
 
 def _collect(path: Path, future: Future[list[Path]], outputs: list[Path]) -> Failure | None:
     """Wait for a PDF handed to the worker; a Failure as ``_write_outputs`` would give."""
-    from concurrent.futures.process import BrokenProcessPool
-
     try:
         outputs.extend(future.result())
-    except (OutputError, BrokenProcessPool):
-        raise
-    except KaodianError as exc:
-        return Failure(str(path), exc)
     except Exception as exc:
-        return Failure(str(path), _unexpected(path, exc))
+        return _as_failure(path, exc)
     return None
 
 
