@@ -508,9 +508,9 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
 
 def _shared(items: Sequence[str]) -> int:
     """How many positions hold the same character in every item (aligned at the start or at the end)."""
-    n = min(len(x) for x in items)
-    front = sum(1 for k in range(n) if len({x[k] for x in items}) == 1)
-    back = sum(1 for k in range(1, n + 1) if len({x[-k] for x in items}) == 1)
+    # zip stops at the shortest item: the same n positions from the start and from the end
+    front = sum(1 for chars in zip(*items, strict=False) if len(set(chars)) == 1)
+    back = sum(1 for chars in zip(*(x[::-1] for x in items), strict=False) if len(set(chars)) == 1)
     return max(front, back)
 
 

@@ -40,6 +40,7 @@ _EN_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "ei
 _SENTENCE_ZH = re.compile(r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+")
 _SENTENCE_EN = re.compile(r"[^.!?;\n]*[.!?;]+[\"'”’)]*(?=\s|$)|[^.!?;\n]+")
 _CLAUSE_BREAK = "，；。！？：,;:!?.\n"
+_CLAUSE_SPLIT = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 _TRIM = " \t\r\n，。；：！？、,.;:!?"
 _QUOTES = "“”\"'‘’（）()《》「」"
 _BOOK = re.compile(r"《([^《》\n]{1,40})》")
@@ -114,6 +115,7 @@ def _trim(s: str) -> str:
 _NOT_WORD = re.compile(r"[\W_]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _norm(s: str) -> str:
     return _NOT_WORD.sub("", s.lower())
 
@@ -128,6 +130,7 @@ def _letters(s: str) -> int:
     return len(_NOT_WORD.sub("", s))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of the same candidates again and again by the distractor search
 def blankable(text: str, language: str) -> bool:
     """Whether ``text`` may be a blank or an answer: words, not a stop word or punctuation."""
     t = text.strip()
@@ -179,6 +182,17 @@ def _head_words(language: str) -> frozenset[str]:
     return frozenset(str(w).lower() for w in claim_words()["zh_heads" if language == "zh" else "en_heads"])
 
 
+@functools.cache
+def _head_suffixes(language: str) -> tuple[str, ...]:
+    """The head words as one tuple for ``str.endswith`` (one C call instead of a loop per word)."""
+    return tuple(sorted(_head_words(language)))
+
+
+@functools.cache
+def _not_copula() -> tuple[str, ...]:
+    return tuple(_words()["not_copula"])
+
+
 def _shape(head: str, predicate: str, language: str) -> str:
     """The kind of a predicate's head, so that only like replaces like in a swap or a distractor.
 
@@ -188,7 +202,7 @@ def _shape(head: str, predicate: str, language: str) -> str:
     if language == "en":
         words = _trim(predicate).split()
         return "noun" if words and words[0].lower() in _words()["articles"]["en"] else "clause"
-    if any(head.endswith(w) for w in _head_words(language)):
+    if head.endswith(_head_suffixes(language)):
         return "noun"
     tail = _trim(predicate).rsplit("的", 1)
     return "noun" if len(tail) == 2 and _trim(tail[1]).startswith(head) else "clause"
@@ -197,7 +211,7 @@ def _shape(head: str, predicate: str, language: str) -> str:
 def _genus(c: Claim, head: str, language: str) -> bool:
     """Whether ``head`` is the kind a definition puts its subject in (工作方法, 相互关系), not a head noun
     such as 根本保证: it neither replaces nor is replaced by another claim's head."""
-    return c.kind == "definition" and not any(head.endswith(w) for w in _head_words(language))
+    return c.kind == "definition" and not head.endswith(_head_suffixes(language))
 
 
 def _strong_head(head: str, predicate: str, language: str) -> bool:
@@ -340,6 +354,15 @@ class _Index:
         """A position in the document: its point's order (-1 before the first point)."""
         return self.order.get(point, -1) if point else -1
 
+    def sentences(self, text: str) -> tuple[str, ...]:
+        """The sentences of a point's text, split once per document (the index and the drafts both read them)."""
+        split = self.split.get(text)
+        if split is None:
+            split = self.split[text] = tuple(sentences(text, self.language))
+        return split
+
+    split: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
     section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
 
 
@@ -368,7 +391,7 @@ def _index(doc: Document) -> _Index:
             ix.mismatch[w.point] = (w.announced, w.found)
     if doc.truncated and doc.points:
         last = max(doc.points, key=lambda p: ix.order[p.id])
-        parts = sentences(last.text, ix.language)
+        parts = ix.sentences(last.text)
         if parts and parts[-1][-1] not in "。！？!?.”」":
             ix.tail = _norm(parts[-1])
     for c in doc.claims:
@@ -394,7 +417,7 @@ def _index(doc: Document) -> _Index:
         if c.kind == "quote" and c.attribution.strip():
             ix.attributions.setdefault(c.attribution.strip(), None)
     for p in doc.points:
-        for s in sentences(p.text, ix.language):
+        for s in ix.sentences(p.text):
             ix.statements.add(_norm(s))
             ix.statements.add(_norm(_statement(s, ix.language)))
             if not p.truncated:
@@ -418,33 +441,34 @@ def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str, st
     """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
     if language != "zh":
         return
-    start = 0
-    for clause_end in [i for i, ch in enumerate(sentence) if ch in _CLAUSE_BREAK] + [len(sentence)]:
-        clause = sentence[start:clause_end]
-        start = clause_end + 1
+    for clause in _CLAUSE_SPLIT.split(sentence):
         at = clause.find("是")
-        if at > 1 and "的" in clause[at:] and not any(clause[: at + 1].endswith(w) for w in _words()["not_copula"]):
+        if at > 1 and "的" in clause[at:] and not clause[: at + 1].endswith(_not_copula()):
             head = _head(clause[at + 1 :], language)
             # outside the claims only a known head noun is taken (根本保证, 优良传统), never 负担 or 口碑
-            if head and any(head.endswith(w) for w in _head_words(language)):
+            if head and head.endswith(_head_suffixes(language)):
                 yield head, "noun", _norm(clause[:at])
 
 
 def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[str, str], bool], k: int) -> list[str]:
     """Up to k texts of entries (sorted by position) nearest to pos that ``accept`` lets through."""
     out: list[str] = []
+    n = len(entries)
     i = bisect.bisect_left(entries, (pos, "", ""))
-    lo, hi, steps = i - 1, i, 0
-    while len(out) < k and (lo >= 0 or hi < len(entries)) and steps < _SCAN:
-        steps += 1
-        take_hi = hi < len(entries) and (lo < 0 or entries[hi][0] - pos <= pos - entries[lo][0])
-        entry = entries[hi] if take_hi else entries[lo]
-        if take_hi:
+    lo, hi = i - 1, i
+    for _ in range(_SCAN):
+        if len(out) >= k:
+            break
+        if hi < n and (lo < 0 or entries[hi][0] - pos <= pos - entries[lo][0]):
+            _, text, extra = entries[hi]
             hi += 1
-        else:
+        elif lo >= 0:
+            _, text, extra = entries[lo]
             lo -= 1
-        if entry[1] not in out and accept(entry[1], entry[2]):
-            out.append(entry[1])
+        else:
+            break
+        if text not in out and accept(text, extra):
+            out.append(text)
     return out
 
 
@@ -494,10 +518,13 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
     # then other sentences' heads, then any length
     size = (shape, _size(head, lang))
     same_len = _nearest(ix.heads_by_len.get(size, []), pos, accept, 3)
-    claim_heads = same_len + [h for h in _nearest(ix.heads.get(shape, []), pos, accept, 6) if h not in same_len]
+    # the walk does not depend on k: the nearest three are the first three of the nearest six
+    near_heads = _nearest(ix.heads.get(shape, []), pos, accept, 6)
+    claim_heads = same_len + [h for h in near_heads if h not in same_len]
     others = list(same_len)
-    for pool in (ix.extra_by_len.get(size, []), ix.heads.get(shape, []), ix.extra_heads.get(shape, [])):
-        others += [h for h in _nearest(pool, pos, accept, 3) if h not in others]
+    others += [h for h in _nearest(ix.extra_by_len.get(size, []), pos, accept, 3) if h not in others]
+    others += [h for h in near_heads[:3] if h not in others]
+    others += [h for h in _nearest(ix.extra_heads.get(shape, []), pos, accept, 3) if h not in others]
     base = {"sentence": text, "subject": c.subject.strip(), "predicate": c.predicate.strip()}
     if "cloze" in types:
         yield "cloze", base | {"blanked": before + "{{1}}" + after}, {"answer": (head,)}
@@ -612,8 +639,10 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
                 other.startswith(prefix) and other.endswith(suffix) and len(other) in lengths
             )
 
-        distractors = _nearest(ix.items_by_suffix.get(items[0][-1], []), pos, accept, 3)
-        distractors += [d for d in _nearest(ix.items, pos, accept, 6) if d not in distractors]
+        distractors: list[str] = []
+        if prefix or suffix:  # without a shared affix ``accept`` takes nothing: no need to walk the indexes
+            distractors = _nearest(ix.items_by_suffix.get(items[0][-1], []), pos, accept, 3)
+            distractors += [d for d in _nearest(ix.items, pos, accept, 6) if d not in distractors]
         need = max(1, 4 - len(items))
         if len(distractors) >= need and len(items) <= 6 and _letters(before + after) >= (2 if lang == "en" else 4):
             choices = (*items, *distractors[:need])
@@ -786,19 +815,17 @@ def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tu
             yield m.start(), m.end()
     if language == "en":
         return
-    numerals, measures = words["zh_numerals"], words["zh_measures"]
-    i = 0
-    while i < len(sentence):
-        if sentence[i] in numerals:
-            j = i
-            while j < len(sentence) and sentence[j] in numerals:
-                j += 1
-            run = sentence[i:j]
-            if j < len(sentence) and sentence[j] in measures and (len(run) >= 2 or run not in "一两"):
-                yield i, j
-            i = j
-        else:
-            i += 1
+    measures = words["zh_measures"]
+    for m in _numeral_runs(words["zh_numerals"]).finditer(sentence):
+        i, j = m.span()
+        if j < len(sentence) and sentence[j] in measures and (j - i >= 2 or m.group() not in "一两"):
+            yield i, j
+
+
+@functools.cache
+def _numeral_runs(numerals: str) -> re.Pattern[str]:
+    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan."""
+    return re.compile(f"[{re.escape(numerals)}]+")
 
 
 # ---------------------------------------------------------------- assembly
@@ -905,12 +932,12 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     for p in sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id])):
         if p.truncated:
             continue
-        for s in sentences(p.text, ix.language):
+        for s in ix.sentences(p.text):
             owner.setdefault(s, p.id)
     for p in ix.doc.points:
         if p.truncated:
             continue
-        for s in sentences(p.text, ix.language):
+        for s in ix.sentences(p.text):
             if owner.get(s) != p.id or _on_truncated_text(ix, p.id, s):
                 continue
             owner[s] = ""  # once per sentence

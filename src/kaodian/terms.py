@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from types import ModuleType
 
@@ -52,10 +53,13 @@ def tag(text: str) -> Tagged:
     return tuple(_rjieba().tag(text))
 
 
-def _zh_candidates(tagged: Tagged, stop: frozenset[str]) -> Iterable[str]:
-    for word, flag in tagged:
-        if flag in NOUN_TAGS and len(word) >= 2 and word not in stop and not word.isdigit() and not word.isascii():
-            yield word
+def _zh_candidates(tagged: Tagged, stop: frozenset[str]) -> list[str]:
+    # one comprehension, not a generator: this runs for every word of the document
+    return [
+        word
+        for word, flag in tagged
+        if flag in NOUN_TAGS and len(word) >= 2 and word not in stop and not word.isdigit() and not word.isascii()
+    ]
 
 
 def _en_candidates(text: str, stop: frozenset[str]) -> Iterable[str]:
@@ -91,7 +95,7 @@ def weigh(
 
     def words_of(text: str, tagged: Tagged, phrases: bool = True) -> list[str]:
         if language == "zh":
-            return list(_zh_candidates(tagged, stop))
+            return _zh_candidates(tagged, stop)
         return [w for w in _en_candidates(text, stop) if phrases or " " not in w]
 
     def count(word: str, n: int = 1) -> str:
@@ -102,7 +106,8 @@ def weigh(
         return key
 
     for text, tagged in units:
-        present = {count(w) for w in words_of(text, tagged)}
+        # a paragraph's repeats counted at once (first occurrences keep their order)
+        present = {count(w, n) for w, n in Counter(words_of(text, tagged)).items()}
         for key in present:
             df[key] = df.get(key, 0) + 1
     if language == "en":

@@ -126,7 +126,7 @@ def html_text(text: str) -> str:
     s = html.escape(text, quote=True)
     # {{ }} and :: would open or close a cloze; [sound:…] and [latex] are Anki media syntax.
     s = s.replace("{", "&#123;").replace("}", "&#125;").replace("[", "&#91;").replace("::", ":&#58;")
-    return _NEWLINE.sub("<br>", s)
+    return _NEWLINE.sub("<br>", s) if "\n" in s or "\r" in s else s
 
 
 def cloze_text(q: Question) -> str:
@@ -220,15 +220,19 @@ def deck_name(q: Question, override: str | None = None) -> str:
     return f"{top}::{section}" if section else top
 
 
+@functools.lru_cache(maxsize=4096)  # the same few tags (document, type, section) on every note
 def _tag(text: str) -> str:
     return _TAG_SPACE.sub("_", text.strip())
 
 
+_slug = functools.lru_cache(maxsize=4096)(slug)
+
+
 def note_tags(q: Question) -> tuple[str, ...]:
     """``kaodian``, the document's slug, the question type, the section's slug, then the question's own tags."""
-    wanted = ["kaodian", slug(q.source.document or q.source.title), q.type]
+    wanted = ["kaodian", _slug(q.source.document or q.source.title), q.type]
     if q.source.section:
-        wanted.append(slug(q.source.section[0]))
+        wanted.append(_slug(q.source.section[0]))
     wanted.extend(q.tags)
     out: list[str] = []
     for tag in map(_tag, wanted):
@@ -238,8 +242,12 @@ def note_tags(q: Question) -> tuple[str, ...]:
 
 
 def section_html(q: Question) -> str:
-    parts = [p for p in (q.source.title, *q.source.section) if p]
-    return " › ".join(html_text(p) for p in parts)
+    return _section_html((q.source.title, *q.source.section))
+
+
+@functools.lru_cache(maxsize=4096)  # every question of a section has the same path
+def _section_html(path: tuple[str, ...]) -> str:
+    return " › ".join(html_text(p) for p in path if p)
 
 
 @dataclass(frozen=True)
@@ -328,7 +336,8 @@ def _stamps(
 ) -> tuple[dict[str, int], int, ledger_mod.Ledger | None]:
     """(note key -> mod, package timestamp, ledger to save) for the notes about to be written."""
     now = int(clock())
-    types = {s.notetype.name: s.notetype.digest() for s in specs}
+    # the last note type of each name, as one entry per note would give, hashed once per name
+    types = {name: notetype.digest() for name, notetype in {s.notetype.name: s.notetype for s in specs}.items()}
     if not use_ledger:
         return {s.key: now for s in specs}, now, None
     previous = ledger_mod.load(ledger_mod.ledger_path(path))
@@ -342,6 +351,7 @@ def _stamps(
 # ---------------------------------------------------------------- the package
 
 
+@functools.cache  # one per note type and process: genanki computes a model's required fields once per object
 def _genanki_model(notetype: NoteType) -> Any:
     import genanki
 
@@ -378,9 +388,13 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         # genanki stamps every note with the package time. Setting each note's own time in the
         # database genanki wrote touches one column of Anki's documented schema, where a Note
         # subclass would have to copy genanki's whole INSERT and break with its next release.
-        by_guid = [(mods[s.key], s.guid) for s in specs]
-        cursor.executemany("UPDATE notes SET mod = ? WHERE guid = ?", by_guid)
-        cursor.executemany("UPDATE cards SET mod = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)", by_guid)
+        # notes.guid has no index: look the ids up once, then update by primary key and by ix_cards_nid
+        ids: dict[str, list[int]] = {}
+        for nid, guid in cursor.execute("SELECT id, guid FROM notes ORDER BY id"):
+            ids.setdefault(guid, []).append(nid)
+        by_id = [(mods[s.key], nid) for s in specs for nid in ids.get(s.guid, ())]
+        cursor.executemany("UPDATE notes SET mod = ? WHERE id = ?", by_id)
+        cursor.executemany("UPDATE cards SET mod = ? WHERE nid = ?", by_id)
         conn.commit()
         return conn.serialize()
     finally:

@@ -1,0 +1,83 @@
+"""The fast forms of the generator's and claim finder's inner helpers keep their plain meaning."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaodian.claims import _shared
+from kaodian.questions import _SCAN, _nearest, _numbers, _words, blankable, sentences
+
+_ENTRIES = st.lists(
+    st.tuples(st.integers(-2, 90), st.sampled_from("abcdefgh"), st.sampled_from("xy")), max_size=120
+).map(sorted)
+
+
+def _numbers_by_definition(sentence: str) -> list[tuple[int, int]]:
+    """Longest runs of Chinese numerals followed by a measure word, never a lone 一 or 两."""
+    words = _words()
+    numerals, measures = words["zh_numerals"], words["zh_measures"]
+    out = []
+    for i in range(len(sentence)):
+        if sentence[i] not in numerals or (i > 0 and sentence[i - 1] in numerals):
+            continue
+        j = i
+        while j < len(sentence) and sentence[j] in numerals:
+            j += 1
+        if j < len(sentence) and sentence[j] in measures and sentence[i:j] not in ("一", "两"):
+            out.append((i, j))
+    return out
+
+
+def test_numbers_finds_counted_numerals() -> None:
+    sentence = "坚持三个方面，一个中心，两个基本点，二十二条规定"
+    found = [sentence[s:e] for s, e in _numbers(sentence, _words(), "zh")]
+    assert found == ["三", "二十二"]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="一两三十百个项年条是的，", max_size=24))
+def test_numbers_are_the_runs_the_definition_names(sentence: str) -> None:
+    assert list(_numbers(sentence, _words(), "zh")) == _numbers_by_definition(sentence)
+
+
+@settings(max_examples=300)
+@given(_ENTRIES, st.integers(-3, 93), st.sets(st.sampled_from("abcdefghxy")))
+def test_nearest_walk_does_not_depend_on_k(entries: list[tuple[int, str, str]], pos: int, bad: set[str]) -> None:
+    # the head distractors reuse the first three of the nearest six
+    def accept(text: str, extra: str) -> bool:
+        return text not in bad and extra not in bad
+
+    six = _nearest(entries, pos, accept, 6)
+    assert _nearest(entries, pos, accept, 3) == six[:3]
+    assert len(set(six)) == len(six) and not set(six) & bad
+
+
+def test_nearest_takes_the_closest_first_and_stops_after_the_scan() -> None:
+    entries = [(0, "far", ""), (9, "near", ""), (12, "next", ""), (30, "later", "")]
+    assert _nearest(entries, 10, lambda _t, _e: True, 3) == ["near", "next", "far"]
+    many = [(i, f"t{i}", "") for i in range(_SCAN * 2)]
+    assert len(_nearest(many, 0, lambda t, _e: t == f"t{_SCAN + 5}", 1)) == 0
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="权情利为民所用系谋", min_size=1, max_size=6), min_size=1, max_size=4))
+def test_shared_counts_aligned_equal_positions(items: list[str]) -> None:
+    n = min(len(x) for x in items)
+    front = sum(1 for k in range(n) if len({x[k] for x in items}) == 1)
+    back = sum(1 for k in range(1, n + 1) if len({x[-k] for x in items}) == 1)
+    assert _shared(items) == max(front, back)
+
+
+def test_sentences_are_a_fresh_list_each_time() -> None:
+    text = "人民是历史的创造者。群众是真正的英雄！"
+    first = sentences(text, "zh")
+    first.append("改动")
+    assert sentences(text, "zh") == ["人民是历史的创造者。", "群众是真正的英雄！"]
+
+
+def test_blankable_answers_per_language() -> None:
+    assert blankable("群众路线", "zh")
+    assert not blankable("，", "zh")
+    assert blankable("spaced repetition", "en")
+    assert not blankable("the", "en")
