@@ -49,7 +49,9 @@ def seed_path() -> Path:
 
 
 def _src(section: str, sentence: str, point: str = "p1") -> Source:
-    return Source(document="sample", title="学习材料样例", section=("一、总论", section), sentence=sentence, point=point)
+    return Source(
+        document="sample", title="学习材料样例", section=("一、总论", section), sentence=sentence, point=point
+    )
 
 
 def make_questions() -> tuple[Question, ...]:

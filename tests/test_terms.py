@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from kaodian.extract import extract
 from kaodian.model import CleanText
@@ -78,3 +79,37 @@ def test_the_segmenter_loads_only_when_used() -> None:
     code = "import sys, kaodian.cli, kaodian.pipeline, kaodian.extract; print('rjieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_each_term_names_the_points_that_hold_it() -> None:
+    doc = extract(
+        CleanText(
+            source="t.txt",
+            title="作风建设学习要点",
+            paragraphs=(
+                "一、党群关系",
+                "人们常把党群关系比作“鱼水关系”，鱼水关系说明了根基所在。",
+                "二、工作作风",
+                "改进工作作风要从领导干部做起，工作作风关系事业成败。",
+            ),
+        ),
+        doc_id="t",
+    )
+    by_title = {p.title: p.id for p in doc.points}
+    terms = {t.term: t.points for t in doc.terms}
+    assert terms["鱼水关系"] == (by_title["党群关系"],)
+    assert terms["工作作风"] == (by_title["工作作风"],)
+
+
+def test_term_points_survive_the_study_set_file(tmp_path: Path) -> None:
+    from kaodian.model import StudySet
+    from kaodian.serialize import dumps, load_file, study_set_to_dict
+
+    text = CleanText(source="t.txt", title="标题", paragraphs=("一、鱼水关系", "“鱼水关系”是比喻。"))
+    doc = extract(text, doc_id="t")
+    path = tmp_path / "study.yaml"
+    path.write_text(dumps(study_set_to_dict(StudySet((doc,)))), encoding="utf-8")
+    loaded = load_file(path)
+    assert isinstance(loaded, StudySet)
+    assert loaded.documents[0].terms == doc.terms
+    assert any(t.points for t in loaded.documents[0].terms)

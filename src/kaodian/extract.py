@@ -6,6 +6,9 @@ weights all read that one segmentation.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
+
 from .claims import Unit, find_claims
 from .model import LANGUAGES, CleanText, Document
 from .names import slug
@@ -31,7 +34,8 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     titles: list[str | Tagged] = [title_tags if zh else text.title]
     for point, start in zip(outline.points, outline.starts, strict=True):
         titles.append(_prefix(tagged[start], len(point.title)) if zh else point.title)
-    terms = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
+    weighed = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
+    terms = tuple(replace(t, points=_holders(t.term, outline.content, outline.owner)) for t in weighed)
     return Document(
         id=did,
         source=text.source,
@@ -43,6 +47,16 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
         claims=found.claims,
         terms=terms,
     )
+
+
+def _holders(term: str, content: Sequence[str], owner: Sequence[str | None]) -> tuple[str, ...]:
+    """The points whose own paragraphs hold ``term`` (case-insensitive for English), in document order."""
+    low = term.lower()
+    found: dict[str, None] = {}
+    for text, point in zip(content, owner, strict=True):
+        if point is not None and point not in found and (term in text or low in text.lower()):
+            found[point] = None
+    return tuple(found)
 
 
 def _prefix(tagged: Tagged, length: int) -> Tagged:

@@ -115,6 +115,7 @@ class Claim:
 class Term:
     term: str
     weight: float
+    points: tuple[str, ...] = ()  # the points whose own text holds the term, in document order
 
 
 @dataclass(frozen=True)

@@ -91,7 +91,10 @@ def document_to_dict(doc: Document) -> dict[str, Any]:
             )
             for c in doc.claims
         ],
-        "terms": [{"term": t.term, "weight": round(t.weight, 4)} for t in doc.terms],
+        "terms": [
+            {"term": t.term, "weight": round(t.weight, 4), **({"points": list(t.points)} if t.points else {})}
+            for t in doc.terms
+        ],
     }
 
 
@@ -251,7 +254,7 @@ class _Reader:
             w = t.get("weight", 0.0)
             if isinstance(w, bool) or not isinstance(w, (int, float)):
                 raise self.fail("'weight' must be a number", t)
-            terms.append(Term(term=self.text(t, "term"), weight=float(w)))
+            terms.append(Term(term=self.text(t, "term"), weight=float(w), points=self.texts(t, "points")))
         return Document(
             id=self.text(m, "id"),
             source=self.text(m, "source", required=False),
