@@ -452,4 +452,6 @@ def _pdf_worker() -> ProcessPoolExecutor:
     """
     from concurrent.futures import ProcessPoolExecutor
 
-    return ProcessPoolExecutor(max_workers=1, initializer=_warm_pdf)
+    worker = ProcessPoolExecutor(max_workers=1, initializer=_warm_pdf)
+    worker.submit(int)  # workers start on the first task: start this one (and its warm-up) now
+    return worker
