@@ -403,3 +403,22 @@ def test_doubling_is_undone_on_generated_documents(text: str, width: int, first:
     long_lines = [(got, want) for got, want in zip(repaired, lines, strict=True) if len(want) > 4 * (width + 1)]
     for got, want in long_lines:
         assert got == want
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("#版权所有\n正文在这里。", ("正文在这里。",)),
+        ("# © 2024 某网站\n正文在这里。", ("正文在这里。",)),
+        ("#查看更多\n正文在这里。", ("正文在这里。",)),
+        (
+            "# Copyright law basics\nA work is protected once it is fixed.",
+            ("Copyright law basics", "A work is protected once it is fixed."),
+        ),
+        ("#©", ("©",)),
+    ],
+)
+def test_a_heading_marker_does_not_hide_site_lines(text: str, kept: tuple[str, ...]) -> None:
+    once = clean_source(src(text))
+    assert once.lines() == kept
+    assert clean_source(src("\n".join(once.lines()))).lines() == kept  # and cleaning again changes nothing

@@ -345,6 +345,8 @@ def classify(lines: Sequence[str]) -> list[str | None]:
     reasons: list[str | None] = []
     in_list = False
     for line in lines:
+        # a Markdown heading marker does not make a site's line study text (and the title loses it)
+        line = line.lstrip("#").lstrip() if line.startswith("#") else line
         if len(line) > _SHORT:  # a long line can only be a disclaimer
             in_list = False
             reasons.append(rules.disclaimer_reason if _is_disclaimer(line, rules) else None)
