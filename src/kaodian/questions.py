@@ -257,8 +257,8 @@ def _strip_article(s: str, language: str) -> str:
     return rest if rest and first.lower() in _words()["articles"]["en"] else s
 
 
-def _affixes(items: Sequence[str]) -> tuple[str, str]:
-    """The prefix and suffix all items share."""
+def _affix_lengths(items: Sequence[str]) -> tuple[int, int]:
+    """The lengths of the prefix and of the (non-overlapping) suffix all items share."""
     shortest = min(len(i) for i in items)
     p = 0
     while p < shortest and all(i[p] == items[0][p] for i in items):
@@ -266,6 +266,12 @@ def _affixes(items: Sequence[str]) -> tuple[str, str]:
     s = 0
     while s < shortest - p and all(i[len(i) - 1 - s] == items[0][len(items[0]) - 1 - s] for i in items):
         s += 1
+    return p, s
+
+
+def _affixes(items: Sequence[str]) -> tuple[str, str]:
+    """The prefix and suffix all items share."""
+    p, s = _affix_lengths(items)
     return items[0][:p], items[0][len(items[0]) - s :] if s else ""
 
 
@@ -273,13 +279,7 @@ def _skeleton(items: Sequence[str]) -> list[tuple[int, int]] | None:
     """The varying span of each item of a parallel structure (权为民所用/情为民所系 -> the last char)."""
     if len(items) < 2 or len(set(items)) != len(items):
         return None
-    shortest = min(len(i) for i in items)
-    p = 0
-    while p < shortest and all(i[p] == items[0][p] for i in items):
-        p += 1
-    s = 0
-    while s < shortest - p and all(i[len(i) - 1 - s] == items[0][len(items[0]) - 1 - s] for i in items):
-        s += 1
+    p, s = _affix_lengths(items)
     if (
         p + s >= 1
         and all(len(i) - p - s >= 1 for i in items)
