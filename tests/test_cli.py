@@ -570,3 +570,18 @@ def test_extract_refuses_then_replaces_with_force(in_tmp: Path) -> None:
     assert replaced.exit_code == 0, replaced.stderr
     text = (in_tmp / "study.yaml").read_text(encoding="utf-8")
     assert text.startswith("kaodian: 1\n") and "根本指标" in text
+
+
+def test_question_type_aliases_work_in_types_and_per_type(tmp_path: Path) -> None:
+    from conftest import DATA
+
+    out = tmp_path / "paper.md"
+    result = CliRunner().invoke(
+        cli.main,
+        ["quiz", str(DATA / "dangqun-guanxi.txt"), "--per-type", "choice=2,tf=1", "--format", "md", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    paper = out.read_text(encoding="utf-8")
+    assert "单项选择题" in paper and "判断题" in paper
+    assert "填空题" not in paper and "多项选择题" not in paper
+    assert cli._parse_types("fill,mc,essay") == ("cloze", "multiple", "short")

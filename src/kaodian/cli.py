@@ -142,9 +142,9 @@ def _parse_types(value: str | None) -> tuple[str, ...] | None:
     if not value:
         return None
     from .errors import UnknownQuestionTypeError
-    from .model import QUESTION_TYPES
+    from .model import QUESTION_TYPES, TYPE_ALIASES
 
-    types = tuple(t.strip() for t in value.split(",") if t.strip())
+    types = tuple(TYPE_ALIASES.get(t.strip(), t.strip()) for t in value.split(",") if t.strip())
     for t in types:
         if t not in QUESTION_TYPES:
             raise UnknownQuestionTypeError(f"unknown question type {t!r}; use one of {', '.join(QUESTION_TYPES)}")
@@ -159,10 +159,10 @@ def _parse_per_type(value: str | None) -> tuple[tuple[str, int], ...]:
     out = []
     for part in value.split(","):
         name, _, num = part.partition("=")
-        _parse_types(name.strip())
+        [qtype] = _parse_types(name.strip()) or ("",)
         if not num.strip().isdigit():
             raise InputError(f"--per-type expects TYPE=N pairs such as cloze=10,single=5, not {part!r}")
-        out.append((name.strip(), int(num)))
+        out.append((qtype, int(num)))
     return tuple(out)
 
 

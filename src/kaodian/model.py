@@ -32,6 +32,18 @@ QUESTION_TYPES: tuple[str, ...] = (
     "short",  # 简答: answer holds the reference answer's items
 )
 
+#: Other names people use for the question types (accepted by --types and --per-type).
+TYPE_ALIASES: dict[str, str] = {
+    "fill": "cloze",
+    "choice": "single",
+    "mc": "multiple",
+    "multi": "multiple",
+    "tf": "truefalse",
+    "judge": "truefalse",
+    "ordering": "order",
+    "essay": "short",
+}
+
 #: The language codes a document can have.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 
