@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,28 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEEDS = REPO.parent / "shared" / "seeds"
 SEED = SEEDS / "000_30df407dc319d81e.txt"
+#: The project's sample documents, for golden tests of every exporter.
+SAMPLES = sorted(p for p in DATA.glob("*") if p.suffix in (".txt", ".md"))
+#: KAODIAN_UPDATE_GOLDEN=1 rewrites golden files instead of comparing with them (review the diff).
+UPDATE_GOLDEN = os.environ.get("KAODIAN_UPDATE_GOLDEN") == "1"
+
+
+@functools.cache
+def questions_of(path: Path) -> tuple[Question, ...]:
+    """The questions the whole pipeline makes from one document (once per test session)."""
+    from kaodian.pipeline import question_set
+
+    return question_set([path]).questions
+
+
+def check_golden(name: str, produced: bytes) -> None:
+    """Compare ``produced`` with tests/golden/<name> (or rewrite it with KAODIAN_UPDATE_GOLDEN=1)."""
+    golden = GOLDEN / name
+    if UPDATE_GOLDEN:
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_bytes(produced)
+    assert golden.is_file(), f"{golden.name} is missing; create it with KAODIAN_UPDATE_GOLDEN=1"
+    assert produced.decode("utf-8") == golden.read_bytes().decode("utf-8")  # line ends count too
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,12 +16,11 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, GOLDEN, make_questions
+from conftest import SAMPLES, check_golden, make_questions, questions_of
 from kaodian.export import csv as csv_export
 from kaodian.model import Question
 from kaodian.options import BuildOptions
 
-UPDATE = os.environ.get("KAODIAN_UPDATE_GOLDEN") == "1"
 HEADER = ["id", "type", "prompt", "choices", "answer", "source", "tags"]
 
 
@@ -120,44 +118,22 @@ def test_cli_exports_a_questions_file_to_csv(tmp_path: Path, questions: tuple[Qu
     assert [r["id"] for r in read_rows(out)] == [q.id for q in questions]
 
 
-def _check_golden(name: str, produced: bytes) -> None:
-    golden = GOLDEN / name
-    if UPDATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(produced)
-    assert golden.is_file(), f"{golden.name} is missing; create it with KAODIAN_UPDATE_GOLDEN=1"
-    assert produced == golden.read_bytes()
-
-
 def test_golden_fixture_questions(tmp_path: Path, questions: tuple[Question, ...]) -> None:
     [path] = csv_export.write(questions, tmp_path / "fixture.csv", BuildOptions())
-    _check_golden("csv-fixture.csv", path.read_bytes())
-
-
-SAMPLES = sorted(p for p in DATA.glob("*") if p.suffix in (".txt", ".md")) if DATA.is_dir() else []
+    check_golden("csv-fixture.csv", path.read_bytes())
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_golden_samples(tmp_path: Path, sample: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([sample]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(sample)
     [path] = csv_export.write(questions, tmp_path / "out.csv", BuildOptions())
     assert [r["id"] for r in read_rows(path)] == [q.id for q in questions]
-    _check_golden(f"csv-{sample.stem}.csv", path.read_bytes())
+    check_golden(f"csv-{sample.stem}.csv", path.read_bytes())
 
 
 @pytest.mark.seed
 def test_the_scraped_seed_exports_one_row_per_question(tmp_path: Path, seed_path: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([seed_path]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(seed_path)
     [path] = csv_export.write(questions, tmp_path / "seed.csv", BuildOptions())
     got = read_rows(path)
     assert [(r["id"], r["type"], r["tags"]) for r in got] == [(q.id, q.type, " ".join(q.tags)) for q in questions]

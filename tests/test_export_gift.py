@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -27,12 +26,11 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, GOLDEN, make_questions
+from conftest import SAMPLES, check_golden, make_questions, questions_of
 from kaodian.export import gift
 from kaodian.model import Question
 from kaodian.options import BuildOptions
 
-UPDATE = os.environ.get("KAODIAN_UPDATE_GOLDEN") == "1"
 FORMATS = ("moodle", "html", "plain", "markdown")
 
 # ---------------------------------------------------------------- a GIFT reader, from the specification
@@ -443,18 +441,9 @@ def test_cli_exports_a_questions_file_to_gift(tmp_path: Path, questions: tuple[Q
     assert len(parse_gift(out.read_text(encoding="utf-8"))) == len(questions) + 2  # one cloze became three
 
 
-def _check_golden(name: str, produced: bytes) -> None:
-    golden = GOLDEN / name
-    if UPDATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(produced)
-    assert golden.is_file(), f"{golden.name} is missing; create it with KAODIAN_UPDATE_GOLDEN=1"
-    assert produced.decode("utf-8") == golden.read_text(encoding="utf-8")
-
-
 def test_golden_fixture_questions(tmp_path: Path, questions: tuple[Question, ...]) -> None:
     [path] = gift.write(questions, tmp_path / "fixture.gift.txt", BuildOptions())
-    _check_golden("gift-fixture.gift.txt", path.read_bytes())
+    check_golden("gift-fixture.gift.txt", path.read_bytes())
 
 
 def check_mapping(questions: tuple[Question, ...], text: str) -> None:
@@ -526,29 +515,16 @@ def test_any_question_of_any_type_reads_back(questions: list[Question]) -> None:
     check_mapping(tuple(questions), gift.render(questions))
 
 
-SAMPLES = sorted(p for p in DATA.glob("*") if p.suffix in (".txt", ".md")) if DATA.is_dir() else []
-
-
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_golden_samples(tmp_path: Path, sample: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([sample]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(sample)
     [path] = gift.write(questions, tmp_path / "out.gift.txt", BuildOptions())
     check_mapping(questions, path.read_text(encoding="utf-8"))
-    _check_golden(f"gift-{sample.stem}.gift.txt", path.read_bytes())
+    check_golden(f"gift-{sample.stem}.gift.txt", path.read_bytes())
 
 
 @pytest.mark.seed
 def test_the_scraped_seed_exports_to_gift_that_reads_back(seed_path: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([seed_path]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(seed_path)
     assert questions
     check_mapping(questions, gift.render(questions))

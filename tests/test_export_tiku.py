@@ -11,7 +11,6 @@ change with ``KAODIAN_UPDATE_GOLDEN=1 pytest tests/test_export_tiku.py``.
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,12 +20,10 @@ from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from conftest import DATA, GOLDEN, make_questions
+from conftest import SAMPLES, check_golden, make_questions, questions_of
 from kaodian.export import tiku
 from kaodian.model import Question
 from kaodian.options import BuildOptions
-
-UPDATE = os.environ.get("KAODIAN_UPDATE_GOLDEN") == "1"
 
 # ---------------------------------------------------------------- a reader of the import text
 
@@ -300,46 +297,24 @@ def test_cli_exports_a_questions_file_to_tiku(tmp_path: Path, questions: tuple[Q
         check_round_trip(q, e)
 
 
-def _check_golden(name: str, produced: bytes) -> None:
-    golden = GOLDEN / name
-    if UPDATE:
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(produced)
-    assert golden.is_file(), f"{golden.name} is missing; create it with KAODIAN_UPDATE_GOLDEN=1"
-    assert produced.decode("utf-8") == golden.read_text(encoding="utf-8")
-
-
 def test_golden_fixture_questions(tmp_path: Path, questions: tuple[Question, ...]) -> None:
     [path] = tiku.write(questions, tmp_path / "fixture.tiku.txt", BuildOptions())
-    _check_golden("tiku-fixture.tiku.txt", path.read_bytes())
-
-
-SAMPLES = sorted(p for p in DATA.glob("*") if p.suffix in (".txt", ".md")) if DATA.is_dir() else []
+    check_golden("tiku-fixture.tiku.txt", path.read_bytes())
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name)
 def test_golden_samples(tmp_path: Path, sample: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([sample]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(sample)
     [path] = tiku.write(questions, tmp_path / "out.tiku.txt", BuildOptions())
     _sections, entries = parse_tiku(path.read_text(encoding="utf-8"))
     for q, e in _match(questions, entries):
         check_round_trip(q, e)
-    _check_golden(f"tiku-{sample.stem}.tiku.txt", path.read_bytes())
+    check_golden(f"tiku-{sample.stem}.tiku.txt", path.read_bytes())
 
 
 @pytest.mark.seed
 def test_the_scraped_seed_exports_to_tiku_that_reads_back(seed_path: Path) -> None:
-    from kaodian.pipeline import question_set
-
-    try:
-        questions = question_set([seed_path]).questions
-    except NotImplementedError:
-        pytest.skip("the generation stage is not implemented yet")
+    questions = questions_of(seed_path)
     assert questions
     _sections, entries = parse_tiku(tiku.render(questions))
     for q, e in _match(questions, entries):
