@@ -1,13 +1,15 @@
 """Benchmark `kaodian build` against its floor, at corpus sizes of 1x, 4x, 16x and 64x about 250 KB.
 
-    python benchmarks/bench.py [--sizes 1,4,16,64] [--repeat 3] [--jobs 1] [--json out.json]
+    python benchmarks/bench.py [--sizes 1,4,16,64] [--repeat 3] [--jobs 1,auto] [--json out.json]
 
 For each size a varied corpus is generated (benchmarks/corpus.py) into a temporary folder.
-`kaodian build <corpus> -o <out> -q` runs in a fresh process; its wall time, CPU time
+`kaodian build <corpus> -o <out> -q -j J` runs in a fresh process for each --jobs value J
+(by default 1, then auto: one process per CPU); its wall time, CPU time
 (user + system, child processes included) and peak RSS come from os.wait4. The floor runs
 in a fresh process too, on the same files: read them, segment them with rjieba.tag, and
-write the same number of notes into the same number of packages with genanki. Medians
-of --repeat runs are reported, with the build/floor ratio per size.
+write the same number of notes into the same number of packages with genanki, in one
+process. Medians of --repeat runs are reported, with the build/floor ratio per size and
+jobs value.
 
 Also measured: `kaodian --help` wall time, a one-sample build including the PDF, and the
 PDF rendering cost per page. Nothing here needs the network.
@@ -246,6 +248,7 @@ class SizeResult:
     cards: int = 0
     floor_estimated: bool = False  # the build wrote nothing, so the floor's note counts are a guess
     error: str = ""
+    jobs: str = "1"  # the build's --jobs; the floor is one process whatever it is
 
     @property
     def ratio(self) -> float | None:
@@ -274,34 +277,42 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def bench_size(size: int, work: Path, *, repeat: int, jobs: int, seed: int, unit_kb: int = UNIT_KB) -> SizeResult:
+def bench_size(
+    size: int, work: Path, *, repeat: int, jobs: Sequence[str], seed: int, unit_kb: int = UNIT_KB
+) -> list[SizeResult]:
+    """One result per --jobs value, all against the same floor, measured once on the same corpus."""
     corpus_dir = work / f"corpus-{size}x"
     files = build_corpus(corpus_dir, size * unit_kb * 1024, seed=seed + size)
     total = sum(p.stat().st_size for p in files)
-    result = SizeResult(size, len(files), total / 1e6)
     out = work / f"out-{size}x"
-    builds = []
+    results: list[SizeResult] = []
     written = Output(())
-    for _ in range(repeat):
-        builds.append(run_child(kaodian("-q", "build", str(corpus_dir), "-o", str(_fresh(out)), "-j", str(jobs))))
-        if builds[-1].ok:  # count what a good run wrote
-            written = count_output(out)
-    result.build = median_run(builds)
-    result.packages, result.notes, result.cards = len(written.packages), written.notes, written.cards
-    if not result.build.ok or result.build.stderr:
-        result.error = last_line(result.build.stderr) or f"exit status {result.build.returncode}"
+    for j in jobs:
+        result = SizeResult(size, len(files), total / 1e6, jobs=j)
+        builds = []
+        for _ in range(repeat):
+            builds.append(run_child(kaodian("-q", "build", str(corpus_dir), "-o", str(_fresh(out)), "-j", j)))
+            if builds[-1].ok:  # count what a good run wrote
+                written = count_output(out)
+                result.packages, result.notes, result.cards = len(written.packages), written.notes, written.cards
+        result.build = median_run(builds)
+        if not result.build.ok or result.build.stderr:
+            result.error = last_line(result.build.stderr) or f"exit status {result.build.returncode}"
+        results.append(result)
     notes = [p[1] for p in written.packages]
-    if not notes:  # nothing to match: one package per document, a note per 150 characters
-        result.floor_estimated = True
+    estimated = not notes
+    if estimated:  # nothing to match: one package per document, a note per 150 characters
         notes = [max(1, p.stat().st_size // 450) for p in files]
     floor_out = work / f"floor-{size}x"
-    result.floor = median_run([run_floor(files, notes, _fresh(floor_out), work) for _ in range(repeat)])
-    if not result.floor.ok or result.floor.stderr:
-        result.error = (result.error + "; " if result.error else "") + "floor: " + last_line(result.floor.stderr)
+    floor_run = median_run([run_floor(files, notes, _fresh(floor_out), work) for _ in range(repeat)])
+    for result in results:
+        result.floor, result.floor_estimated = floor_run, estimated
+        if not floor_run.ok or floor_run.stderr:
+            result.error = (result.error + "; " if result.error else "") + "floor: " + last_line(floor_run.stderr)
     shutil.rmtree(corpus_dir, ignore_errors=True)
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(floor_out, ignore_errors=True)
-    return result
+    return results
 
 
 def last_line(text: str) -> str:
@@ -401,17 +412,21 @@ def _wall(run: Run | None) -> float | None:
 
 
 def checks(results: Sequence[SizeResult], extras: Extras | None) -> list[tuple[str, str, str]]:
-    """(target, measured, PASS/FAIL/n/a) for every target of the performance issue."""
-    by_size = {r.size: r for r in results}
-    r16, r64 = by_size.get(16), by_size.get(64)
-    wall16, wall64 = _wall(r16.build if r16 else None), _wall(r64.build if r64 else None)
-    scaling = wall64 / wall16 if wall16 and wall64 else None
-    rss64 = r64.build.rss_mb if r64 and r64.build and r64.build.ok else None
-    out = [
-        _check(f"build/floor at 16x <= {RATIO_16X_MAX}", r16.ratio if r16 else None, RATIO_16X_MAX),
-        _check(f"time 64x / 16x <= {SCALING_64_16_MAX} (linear: 4)", scaling, SCALING_64_16_MAX),
-        _check(f"peak RSS at 64x <= {RSS_64X_MAX_MB:.0f} MB", rss64, RSS_64X_MAX_MB, ".0f"),
-    ]
+    """(target, measured, PASS/FAIL/n/a) for every target of the performance issue, per --jobs value."""
+    jobs = list(dict.fromkeys(r.jobs for r in results))
+    out: list[tuple[str, str, str]] = []
+    for j in jobs:
+        by_size = {r.size: r for r in results if r.jobs == j}
+        r16, r64 = by_size.get(16), by_size.get(64)
+        wall16, wall64 = _wall(r16.build if r16 else None), _wall(r64.build if r64 else None)
+        scaling = wall64 / wall16 if wall16 and wall64 else None
+        rss64 = r64.build.rss_mb if r64 and r64.build and r64.build.ok else None
+        suffix = f" (-j {j})" if len(jobs) > 1 else ""
+        out += [
+            _check(f"build/floor at 16x <= {RATIO_16X_MAX}{suffix}", r16.ratio if r16 else None, RATIO_16X_MAX),
+            _check(f"time 64x / 16x <= {SCALING_64_16_MAX} (linear: 4){suffix}", scaling, SCALING_64_16_MAX),
+            _check(f"peak RSS at 64x <= {RSS_64X_MAX_MB:.0f} MB{suffix}", rss64, RSS_64X_MAX_MB, ".0f"),
+        ]
     if extras is not None:
         out.append(_check(f"kaodian --help <= {HELP_MAX_S} s", extras.help_wall, HELP_MAX_S, ".3f"))
         sample = _wall(extras.sample_build)
@@ -422,6 +437,7 @@ def checks(results: Sequence[SizeResult], extras: Extras | None) -> list[tuple[s
 
 HEADER = (
     "size",
+    "jobs",
     "docs",
     "MB",
     "wall s",
@@ -445,6 +461,7 @@ def rows(results: Sequence[SizeResult]) -> list[tuple[str, ...]]:
         out.append(
             (
                 f"{r.size}x",
+                r.jobs,
                 str(r.documents),
                 f"{r.megabytes:.2f}",
                 _fmt(b.wall if ok and b else None),
@@ -471,14 +488,14 @@ def table(header: Sequence[str], body: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def report(results: Sequence[SizeResult], extras: Extras | None, *, repeat: int, jobs: int) -> str:
+def report(results: Sequence[SizeResult], extras: Extras | None, *, repeat: int) -> str:
     parts = [
-        f"kaodian build vs floor (medians of {repeat} run(s), --jobs {jobs}, "
+        f"kaodian build vs floor (medians of {repeat} run(s), one-process floor, "
         f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]})",
         "",
         table(HEADER, rows(results)),
     ]
-    errors = [f"  {r.size}x: {r.error}" for r in results if r.error]
+    errors = [f"  {r.size}x -j {r.jobs}: {r.error}" for r in results if r.error]
     if any(r.floor_estimated for r in results):
         parts.append("* the build wrote no packages; the floor wrote one per document, a note per 150 characters")
     if errors:
@@ -489,10 +506,9 @@ def report(results: Sequence[SizeResult], extras: Extras | None, *, repeat: int,
     return "\n".join(parts)
 
 
-def to_json(results: Sequence[SizeResult], extras: Extras | None, *, repeat: int, jobs: int) -> dict[str, object]:
+def to_json(results: Sequence[SizeResult], extras: Extras | None, *, repeat: int) -> dict[str, object]:
     return {
         "repeat": repeat,
-        "jobs": jobs,
         "cpus": os.cpu_count(),
         "python": sys.version.split()[0],
         "sizes": [
@@ -523,6 +539,13 @@ def _sizes(value: str) -> list[int]:
     return sizes
 
 
+def _jobs(value: str) -> list[str]:
+    jobs = [j.strip().lower() for j in value.split(",") if j.strip()]
+    if not jobs or not all(j == "auto" or (j.isdigit() and int(j) >= 1) for j in jobs):
+        raise argparse.ArgumentTypeError("jobs are numbers of processes or auto, e.g. 1,auto")
+    return jobs
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["floor"]:
@@ -535,7 +558,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--sizes", type=_sizes, default=[1, 4, 16, 64], help="multiples of --unit-kb (default 1,4,16,64)"
     )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; medians are reported (default 3)")
-    parser.add_argument("--jobs", type=int, default=1, help="passed to kaodian build -j (default 1)")
+    parser.add_argument(
+        "--jobs", type=_jobs, default=["1", "auto"], help="kaodian build -j values to measure (default 1,auto)"
+    )
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     parser.add_argument("--unit-kb", type=int, default=UNIT_KB, help="size of 1x in KB (default 250)")
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
@@ -552,13 +577,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         results = []
         for size in opts.sizes:
-            results.append(
-                bench_size(size, work, repeat=opts.repeat, jobs=opts.jobs, seed=opts.seed, unit_kb=opts.unit_kb)
-            )
-            done = results[-1]
+            done = bench_size(size, work, repeat=opts.repeat, jobs=opts.jobs, seed=opts.seed, unit_kb=opts.unit_kb)
+            results += done
+            walls = ", ".join(f"-j {r.jobs} {_fmt(r.build.wall if r.build else None)} s" for r in done)
             print(
-                f"{size}x: {done.documents} documents, {done.megabytes:.2f} MB, "
-                f"build {_fmt(done.build.wall if done.build else None)} s",
+                f"{size}x: {done[0].documents} documents, {done[0].megabytes:.2f} MB, build {walls}, "
+                f"floor {_fmt(done[0].floor.wall if done[0].floor else None)} s",
                 file=sys.stderr,
                 flush=True,
             )
@@ -567,11 +591,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             extras = measure_extras(
                 work, help_runs=opts.help_runs, repeat=opts.repeat, pdf_docs=opts.pdf_docs, seed=opts.seed
             )
-        print(report(results, extras, repeat=opts.repeat, jobs=opts.jobs))
+        print(report(results, extras, repeat=opts.repeat))
         if opts.json:
             opts.json.write_text(
-                json.dumps(to_json(results, extras, repeat=opts.repeat, jobs=opts.jobs), indent=2, ensure_ascii=False)
-                + "\n",
+                json.dumps(to_json(results, extras, repeat=opts.repeat), indent=2, ensure_ascii=False) + "\n",
                 encoding="utf-8",
             )
     finally:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -147,12 +150,46 @@ def test_report_checks_the_targets_and_shows_failures() -> None:
     assert results[1].cpu_ratio == 3.0
     assert checks["time 64x / 16x"] == ("4.60", "FAIL")
     assert checks["peak RSS at 64x"] == ("620", "FAIL")
-    text = bench.report(results, None, repeat=1, jobs=1)
+    text = bench.report(results, None, repeat=1)
     row4 = next(line for line in text.splitlines() if line.strip().startswith("4x"))
-    assert row4.split()[3] == "-"  # no wall time for a failed build
-    assert "4x: kaodian: error: broken" in text
+    assert row4.split()[4] == "-"  # no wall time for a failed build
+    assert "4x -j 1: kaodian: error: broken" in text
     assert bench.median_run([_run(1.0), _run(3.0), _run(2.0)]).wall == 2.0
     flaky = bench.median_run([_run(1.0), _run(3.0), _run(9.0, code=1, err="kaodian: error: bad")])
     assert flaky.ok and flaky.wall == 2.0
     assert flaky.stderr == "1 of 3 runs failed: kaodian: error: bad"
     assert bench.median_run([_run(1.0, code=2, err="x"), _run(3.0, code=2, err="y")]).returncode == 2
+
+
+def test_checks_are_reported_per_jobs_value() -> None:
+    results = [
+        bench.SizeResult(16, 300, 4.1, _run(10.0), _run(4.0), jobs="1"),
+        bench.SizeResult(16, 300, 4.1, _run(6.0), _run(4.0), jobs="auto"),
+    ]
+    checks = {target: (measured, verdict) for target, measured, verdict in bench.checks(results, None)}
+    assert checks["build/floor at 16x <= 2.0 (-j 1)"] == ("2.50", "FAIL")
+    assert checks["build/floor at 16x <= 2.0 (-j auto)"] == ("1.50", "PASS")
+    rows = [
+        line.split() for line in bench.report(results, None, repeat=1).splitlines() if line.strip().startswith("16x")
+    ]
+    assert [row[1] for row in rows] == ["1", "auto"]
+
+
+@pytest.mark.slow
+def test_benchmark_runs_end_to_end_on_a_small_corpus(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    small = ["--sizes", "1", "--unit-kb", "20", "--repeat", "1", "--jobs", "1,2", "--no-extras"]
+    done = subprocess.run(
+        [sys.executable, str(bench.__file__), *small, "--json", str(out), "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "build/floor at 16x" in done.stdout
+    data = json.loads(out.read_text(encoding="utf-8"))
+    sizes = data["sizes"]
+    assert [s["jobs"] for s in sizes] == ["1", "2"]
+    for s in sizes:
+        assert s["build"]["returncode"] == 0 and s["floor"]["returncode"] == 0
+        assert s["notes"] > 0 and s["notes"] == sizes[0]["notes"]  # the same decks whatever the jobs
+        assert s["ratio"] is not None and s["ratio"] > 0

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from .errors import InputError, KaodianError
-from .options import DEFAULT_MAX_BYTES, BuildOptions, CleanOptions, GenerateOptions, QuizOptions
+from .options import AUTO_JOBS, DEFAULT_MAX_BYTES, BuildOptions, CleanOptions, GenerateOptions, QuizOptions
 
 if TYPE_CHECKING:
     from .pipeline import BuildReport
@@ -174,6 +174,28 @@ def _parse_formats(value: str) -> tuple[str, ...]:
         if f not in FORMATS:
             raise InputError(f"unknown format {f!r}; use one of {', '.join(FORMATS)}")
     return formats
+
+
+def _jobs(ctx: click.Context, param: click.Parameter, value: str | int) -> int:
+    """``--jobs``: a number of processes, or ``auto`` for one per usable CPU."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        return AUTO_JOBS
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise click.BadParameter(f"{value!r} is not a number of processes (1 or more) or 'auto'", ctx, param)
+
+
+def jobs_option(f: F) -> F:
+    return click.option(
+        "-j",
+        "--jobs",
+        metavar="N|auto",
+        default="auto",
+        callback=_jobs,
+        show_default=True,
+        help="Processes to use: a number, or auto for one per CPU (only with several documents).",
+    )(f)
 
 
 def clean_options(f: F) -> F:
@@ -373,7 +395,7 @@ def clean(file: Path, encoding: str | None, max_size: int, keep_boilerplate: boo
 )
 @click.option("-o", "--output", metavar="PATH", help="Write to PATH instead of stdout.")
 @click.option("--force", is_flag=True, help="Replace an existing output file.")
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Processes to use.")
+@jobs_option
 @guarded
 def extract(
     files: tuple[Path, ...], encoding: str | None, max_size: int, fmt: str, output: str | None, force: bool, jobs: int
@@ -454,7 +476,7 @@ def generate(
 @click.option("--deck-name", metavar="NAME", help="Deck name (default: the document title); '::' makes subdecks.")
 @clean_options
 @generate_options
-@click.option("-j", "--jobs", type=click.IntRange(1), default=1, show_default=True, help="Processes to use.")
+@jobs_option
 @click.pass_context
 @guarded
 def build(

@@ -8,6 +8,9 @@ from pathlib import Path
 #: Inputs larger than this are refused (``--max-size`` changes it).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 
+#: ``jobs`` value meaning one process per usable CPU (``--jobs auto``, the command line's default).
+AUTO_JOBS = 0
+
 
 @dataclass(frozen=True)
 class CleanOptions:
@@ -47,7 +50,7 @@ class QuizOptions:
 class BuildOptions:
     output_dir: Path = Path("decks")
     formats: tuple[str, ...] = ("apkg", "quiz")
-    jobs: int = 1
+    jobs: int = 1  # processes; AUTO_JOBS: one per usable CPU
     clean: CleanOptions = field(default_factory=CleanOptions)
     generate: GenerateOptions = field(default_factory=GenerateOptions)
     anki: AnkiOptions = field(default_factory=AnkiOptions)

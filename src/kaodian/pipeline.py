@@ -24,7 +24,7 @@ from .errors import (
 )
 from .model import CleanText, Document, Question, QuestionSet, StudySet
 from .names import safe_name
-from .options import BuildOptions, CleanOptions, GenerateOptions
+from .options import AUTO_JOBS, BuildOptions, CleanOptions, GenerateOptions
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -234,16 +234,34 @@ def _units(files: list[Path], clean: CleanOptions, jobs: int) -> list[Document |
     return units
 
 
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity masks (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def worker_count(jobs: int, items: int) -> int:
+    """Processes to use for ``items`` inputs: ``jobs`` (AUTO_JOBS: one per usable CPU), never more than inputs.
+
+    One input, or one process, means no pool at all: the work runs in this process.
+    """
+    wanted = usable_cpus() if jobs == AUTO_JOBS else jobs
+    return max(1, min(wanted, items))
+
+
 def _map(
     fn: Callable[[Path, CleanOptions], Document], items: list[Path], options: CleanOptions, jobs: int
 ) -> list[Document]:
-    if jobs <= 1 or len(items) <= 1:
+    workers = worker_count(jobs, len(items))
+    if workers == 1:
         return [fn(p, options) for p in items]
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     try:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(fn, items, [options] * len(items)))
     except BrokenProcessPool as exc:
         raise KaodianError(_WORKER_DIED) from exc
@@ -360,10 +378,11 @@ def build(
     pool = None
     pdf_worker = _pdf_worker() if "pdf" in options.formats else None
     pending: list[tuple[Path, Future[list[Path]]]] = []
-    if options.jobs > 1 and len(files) > 1:
+    workers = worker_count(options.jobs, len(files))
+    if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
-        pool = ProcessPoolExecutor(max_workers=min(options.jobs, len(files)))
+        pool = ProcessPoolExecutor(max_workers=workers)
         results = pool.map(_prepare, files, [replace(options, jobs=1)] * len(files))
     else:
         results = (_prepare(p, options) for p in files)

@@ -1,0 +1,101 @@
+"""--jobs: several processes for many documents, with output identical to one process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import DATA, SAMPLES
+from kaodian import pipeline
+from kaodian.cli import main
+from kaodian.export import anki
+from kaodian.options import AUTO_JOBS, BuildOptions, CleanOptions
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+@pytest.mark.parametrize(
+    ("jobs", "items", "cpus", "expected"),
+    [
+        (AUTO_JOBS, 10, 2, 2),  # auto: one per usable CPU
+        (AUTO_JOBS, 10, 8, 8),
+        (AUTO_JOBS, 3, 8, 3),  # never more processes than inputs
+        (AUTO_JOBS, 1, 8, 1),  # one input: no pool at all
+        (4, 10, 2, 4),  # a number is taken as given
+        (4, 0, 2, 1),
+        (1, 10, 8, 1),
+    ],
+)
+def test_worker_count(monkeypatch: pytest.MonkeyPatch, jobs: int, items: int, cpus: int, expected: int) -> None:
+    monkeypatch.setattr(pipeline, "usable_cpus", lambda: cpus)
+    assert pipeline.worker_count(jobs, items) == expected
+
+
+def test_usable_cpus_is_at_least_one() -> None:
+    assert pipeline.usable_cpus() >= 1
+
+
+@pytest.mark.parametrize(("value", "jobs"), [("auto", AUTO_JOBS), ("AUTO", AUTO_JOBS), ("1", 1), ("3", 3)])
+def test_jobs_option_accepts_numbers_and_auto(monkeypatch: pytest.MonkeyPatch, value: str, jobs: int) -> None:
+    seen: list[int] = []
+
+    def fake_study_set(files: object, options: CleanOptions, jobs: int = 1) -> object:
+        seen.append(jobs)
+        raise pipeline.InputError("stop here")
+
+    monkeypatch.setattr(pipeline, "study_set", fake_study_set)
+    result = CliRunner().invoke(main, ["extract", str(SAMPLES[0]), "-j", value])
+    assert seen == [jobs]
+    assert "stop here" in result.output
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "two", "1.5", ""])
+def test_jobs_option_rejects_anything_else_in_one_line(value: str) -> None:
+    result = CliRunner().invoke(main, ["build", str(SAMPLES[0]), "-j", value])
+    assert result.exit_code == 2
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert "is not a number of processes (1 or more) or 'auto'" in lines[0]
+
+
+def test_parallel_build_of_documents_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(anki, "clock", lambda: 1_800_000_000)  # packages and ledgers carry the build time
+    formats = ("apkg", "quiz", "md", "tsv")
+    one = pipeline.build(SAMPLES, BuildOptions(output_dir=tmp_path / "one", formats=formats, jobs=1))
+    two = pipeline.build(SAMPLES, BuildOptions(output_dir=tmp_path / "two", formats=formats, jobs=2))
+    auto = pipeline.build(SAMPLES, BuildOptions(output_dir=tmp_path / "auto", formats=formats, jobs=AUTO_JOBS))
+    assert one.complete and one.questions > 0
+    written = _files(tmp_path / "one")
+    assert len([n for n in written if n.endswith(".apkg")]) == len(SAMPLES)
+    assert _files(tmp_path / "two") == written
+    assert _files(tmp_path / "auto") == written
+    assert one.questions == two.questions == auto.questions
+    assert one.warnings == two.warnings == auto.warnings
+
+
+def test_parallel_extract_gives_the_same_study_set() -> None:
+    assert pipeline.study_set(SAMPLES, jobs=2) == pipeline.study_set(SAMPLES, jobs=1)
+
+
+def test_cli_extract_with_jobs_prints_the_same_yaml(tmp_path: Path) -> None:
+    def run(jobs: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "kaodian", "extract", str(DATA), "-j", jobs],
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            check=True,
+            cwd=tmp_path,
+        )
+        return done.stdout
+
+    serial = run("1")
+    assert "documents:" in serial
+    assert run("2") == serial
+    assert run("auto") == serial
