@@ -156,3 +156,75 @@ def test_check_dir_creates_nothing_and_finds_what_is_in_the_way(tmp_path: Path) 
     (tmp_path / "a").write_text("x")
     with pytest.raises(OutputError, match=r"a is a file, not a folder"):
         check_dir(tmp_path / "a" / "b")
+
+
+def _dead_pid() -> int:
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    return int(done.stdout)
+
+
+def test_a_build_session_flushes_every_file_and_folder_together_at_its_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: list[Path] = []
+    monkeypatch.setattr(fsutil, "_fsync", lambda path: flushed.append(Path(path)))
+    with fsutil.build_session():
+        first = write_text(tmp_path / "a" / "one.txt", "1")
+        second = write_bytes(tmp_path / "a" / "two.bin", b"2")
+        third = write_text(tmp_path / "b" / "three.txt", "3")
+        assert first.read_text() == "1" and third.read_text() == "3"  # in place at once, whole
+        assert flushed == []  # the flushes wait for the end of the session
+        with fsutil.build_session():  # sessions do not nest
+            write_text(tmp_path / "a" / "one.txt", "1 again")
+        assert flushed == []
+    assert sorted(flushed) == sorted([first, second, third, tmp_path / "a", tmp_path / "b"])
+    flushed.clear()
+    write_text(tmp_path / "alone.txt", "x")  # outside a session: flushed before its rename
+    assert len(flushed) == 1 and flushed[0].name.endswith(".tmp")
+
+
+def test_a_failed_session_still_flushes_what_it_wrote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[Path] = []
+    monkeypatch.setattr(fsutil, "_fsync", lambda path: flushed.append(Path(path)))
+    with pytest.raises(RuntimeError), fsutil.build_session():
+        write_text(tmp_path / "kept.txt", "written before the error")
+        raise RuntimeError("a bug halfway")
+    assert tmp_path / "kept.txt" in flushed
+
+
+@pytest.mark.skipif(os.name != "posix", reason="orphans are recognised by process id on POSIX only")
+def test_a_build_session_scans_the_folder_for_orphans_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dead = _dead_pid()
+    orphans = {name: tmp_path / f".{name}.{dead}.k3j_9xq2.tmp" for name in ("a.apkg", "b.apkg", "b.quiz.html")}
+    for path in orphans.values():
+        path.write_bytes(b"left by a killed build")
+    alive = tmp_path / f".a.apkg.{os.getppid()}.abcdefgh.tmp"
+    alive.write_bytes(b"being written")
+    scans: list[Path] = []
+    real = fsutil._orphans
+    monkeypatch.setattr(fsutil, "_orphans", lambda folder: scans.append(folder) or real(folder))
+    with fsutil.build_session():
+        write_bytes(tmp_path / "a.apkg", b"a")
+        assert not orphans["a.apkg"].exists()
+        assert orphans["b.apkg"].exists()  # another output's orphan waits for that output's write
+        write_bytes(tmp_path / "b.apkg", b"b")
+        write_text(tmp_path / "b.quiz.html", "b")
+        write_text(tmp_path / "c.quiz.html", "c")
+    assert len(scans) == 1
+    assert not any(p.exists() for p in orphans.values())
+    assert alive.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "target"),
+    [
+        (".deck.apkg.123.abc123.tmp", "deck.apkg"),
+        (".my.notes.quiz.html.77.k3j_9xq2.tmp", "my.notes.quiz.html"),
+        (".deck.apkg.x12.abc.tmp", None),  # not a process id
+        ("deck.apkg.123.abc.tmp", None),  # not hidden: not one of ours
+        (".deck.apkg.123.tmp", None),  # no random part
+    ],
+)
+def test_temporary_file_names_are_recognised_strictly(name: str, target: str | None) -> None:
+    match = fsutil._TEMPORARY.fullmatch(name)
+    assert (match["target"] if match else None) == target

@@ -4,20 +4,42 @@ An interrupted build therefore leaves the previous output intact: the rename is
 the only moment the output changes, and it either happens whole or not at all.
 A temporary file orphaned by a killed process is removed by the next write of
 the same output.
+
+Each file is flushed to disk before its rename. A build writes hundreds of files;
+inside :func:`build_session` the flushes are deferred and done together, many at
+once, when the build ends (one disk flush costs milliseconds, hundreds run in
+parallel in about the time of a few), and the folder is swept once for orphans
+instead of at every write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .errors import OutputError, OverwriteError
 
 _TMP_SUFFIX = ".tmp"
+#: ``.<output name>.<writer's pid>.<random>.tmp``, as :func:`atomic_path` names its temporary files
+_TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
+#: Parallel flushes at the end of a build session.
+_FLUSH_THREADS = 16
+
+
+class _Session:
+    """The state of a :func:`build_session`: files to flush at its end, folders already swept."""
+
+    def __init__(self) -> None:
+        self.written: list[Path] = []
+        self.orphans: dict[Path, dict[str, list[str]]] = {}  # folder -> output name -> its orphans
+
+
+_session: _Session | None = None
 
 
 def _reason(exc: OSError) -> str:
@@ -75,18 +97,39 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _remove_orphans(target: Path) -> None:
-    """Remove temporary files of ``target`` left by writers that no longer run (killed builds)."""
-    prefix = f".{target.name}."
+def _orphans(folder: Path) -> dict[str, list[str]]:
+    """Temporary files in ``folder`` left by writers that no longer run (killed builds), by output name."""
+    found: dict[str, list[str]] = {}
     with contextlib.suppress(OSError):
-        for entry in os.scandir(target.parent):
+        for entry in os.scandir(folder):
             name = entry.name
-            if not (name.startswith(prefix) and name.endswith(_TMP_SUFFIX)):
+            if not (name.startswith(".") and name.endswith(_TMP_SUFFIX)):
                 continue
-            pid = name[len(prefix) :].split(".", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
-                with contextlib.suppress(OSError):
-                    os.unlink(entry.path)
+            match = _TEMPORARY.fullmatch(name)
+            if match is None:
+                continue
+            pid = int(match["pid"])
+            if pid != os.getpid() and not _pid_alive(pid):
+                found.setdefault(match["target"], []).append(entry.path)
+    return found
+
+
+def _remove_orphans(target: Path) -> None:
+    """Remove the temporary files of ``target`` left by writers that no longer run.
+
+    In a build session the folder is scanned once and each output's orphans are removed
+    at its first write; otherwise the folder is scanned at every write.
+    """
+    if _session is None:
+        orphans = _orphans(target.parent).get(target.name, [])
+    else:
+        folder = target.parent.absolute()
+        if folder not in _session.orphans:
+            _session.orphans[folder] = _orphans(folder)
+        orphans = _session.orphans[folder].pop(target.name, [])
+    for path in orphans:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
 
 
 def _new_file_mode(target: Path) -> int:
@@ -99,8 +142,46 @@ def _new_file_mode(target: Path) -> int:
 
 
 def _fsync(path: Path) -> None:
-    with contextlib.suppress(OSError), open(path, "rb") as fh:
-        os.fsync(fh.fileno())
+    with contextlib.suppress(OSError):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _flush(paths: Iterable[Path]) -> None:
+    """fsync ``paths`` and their folders (which hold the renames), many at a time: fsync waits, not computes."""
+    files = list(dict.fromkeys(paths))
+    if not files:
+        return
+    folders = dict.fromkeys(p.parent for p in files) if os.name == "posix" else {}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(_FLUSH_THREADS, len(files))) as pool:
+        list(pool.map(_fsync, files))
+        list(pool.map(_fsync, folders))
+
+
+@contextlib.contextmanager
+def build_session() -> Iterator[None]:
+    """Within the block, atomic writes defer their flush to disk to the end of the block, done in parallel.
+
+    Every write is still atomic (a temporary file renamed into place): an interrupted
+    build leaves each output whole, old or new. What waits is only the flush that makes
+    the files survive a power cut; it is done before the block ends, so a build that
+    reports success has its outputs on disk. Sessions do not nest: an inner one is the outer one.
+    """
+    global _session
+    if _session is not None:
+        yield
+        return
+    _session = session = _Session()
+    try:
+        yield
+    finally:
+        _session = None
+        _flush(session.written)
 
 
 @contextlib.contextmanager
@@ -132,10 +213,13 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
     try:
         yield tmp
         os.chmod(tmp, _new_file_mode(target))
-        _fsync(tmp)
+        if _session is None:
+            _fsync(tmp)
         if not force and target.exists():  # appeared while we were writing
             raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
         os.replace(tmp, target)
+        if _session is not None:
+            _session.written.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:

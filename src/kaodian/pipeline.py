@@ -358,7 +358,7 @@ def build(
     from concurrent.futures.process import BrokenProcessPool
 
     from .export import FORMATS
-    from .fsutil import check_dir
+    from .fsutil import build_session, check_dir
     from .names import unique_name
 
     if not options.formats:
@@ -387,28 +387,29 @@ def build(
     else:
         results = (_prepare(p, options) for p in files)
     try:
-        for done, (path, result) in enumerate(zip(files, results, strict=True), start=1):
-            if isinstance(result, Failure):
-                failures.append(result)
-            else:
-                for deck in result:
-                    warnings.extend(deck.warnings)
-                    if not deck.questions:
-                        skipped.append(_no_questions(path, deck.name, len(result) > 1, options))
-                        continue
-                    failure = _write_outputs(
-                        path, unique_name(deck.name, taken), deck.questions, options, outputs, pdf_worker, pending
-                    )
-                    if failure is not None:
-                        failures.append(failure)
-                        break
-                    total_questions += len(deck.questions)
-            if progress:
-                progress(done, len(files), path.name)
-        for path, future in pending:
-            failure = _collect(path, future, outputs)
-            if failure is not None:
-                failures.append(failure)
+        with build_session():  # outputs flushed to disk together at the end
+            for done, (path, result) in enumerate(zip(files, results, strict=True), start=1):
+                if isinstance(result, Failure):
+                    failures.append(result)
+                else:
+                    for deck in result:
+                        warnings.extend(deck.warnings)
+                        if not deck.questions:
+                            skipped.append(_no_questions(path, deck.name, len(result) > 1, options))
+                            continue
+                        failure = _write_outputs(
+                            path, unique_name(deck.name, taken), deck.questions, options, outputs, pdf_worker, pending
+                        )
+                        if failure is not None:
+                            failures.append(failure)
+                            break
+                        total_questions += len(deck.questions)
+                if progress:
+                    progress(done, len(files), path.name)
+            for path, future in pending:
+                failure = _collect(path, future, outputs)
+                if failure is not None:
+                    failures.append(failure)
     except BrokenProcessPool as exc:
         raise KaodianError(_WORKER_DIED) from exc
     finally:
