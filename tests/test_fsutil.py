@@ -193,26 +193,39 @@ def test_a_failed_session_still_flushes_what_it_wrote(tmp_path: Path, monkeypatc
 
 
 @pytest.mark.skipif(os.name != "posix", reason="orphans are recognised by process id on POSIX only")
-def test_a_build_session_scans_the_folder_for_orphans_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_build_session_sweeps_its_folder_once_at_the_start(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     dead = _dead_pid()
-    orphans = {name: tmp_path / f".{name}.{dead}.k3j_9xq2.tmp" for name in ("a.apkg", "b.apkg", "b.quiz.html")}
-    for path in orphans.values():
+    orphans = [tmp_path / f".{name}.{dead}.k3j_9xq2.tmp" for name in ("a.apkg", "b.apkg", "b.quiz.html")]
+    for path in orphans:
         path.write_bytes(b"left by a killed build")
     alive = tmp_path / f".a.apkg.{os.getppid()}.abcdefgh.tmp"
     alive.write_bytes(b"being written")
+    mine = tmp_path / "notes.tmp"  # a person's file that only looks a little like ours
+    mine.write_bytes(b"keep me")
     scans: list[Path] = []
     real = fsutil._orphans
     monkeypatch.setattr(fsutil, "_orphans", lambda folder: scans.append(folder) or real(folder))
-    with fsutil.build_session():
+    with fsutil.build_session(sweep=tmp_path):
+        assert not any(p.exists() for p in orphans)  # before any write
         write_bytes(tmp_path / "a.apkg", b"a")
-        assert not orphans["a.apkg"].exists()
-        assert orphans["b.apkg"].exists()  # another output's orphan waits for that output's write
-        write_bytes(tmp_path / "b.apkg", b"b")
-        write_text(tmp_path / "b.quiz.html", "b")
         write_text(tmp_path / "c.quiz.html", "c")
-    assert len(scans) == 1
-    assert not any(p.exists() for p in orphans.values())
-    assert alive.exists()
+    assert scans == [tmp_path]  # once, not at every write
+    assert alive.exists() and mine.exists()
+
+
+def test_a_workers_files_are_flushed_with_the_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    flushed: list[Path] = []
+    monkeypatch.setattr(fsutil, "_fsync", lambda path: flushed.append(Path(path)))
+    with fsutil.build_session(flush=False) as written:  # as a worker process does
+        worker_file = write_text(tmp_path / "w" / "deck.apkg", "from a worker")
+    assert written == [worker_file] and flushed == []
+    with fsutil.build_session():
+        fsutil.flush_later(written)
+        assert flushed == []
+    assert sorted(flushed) == [tmp_path / "w", worker_file]
+    flushed.clear()
+    fsutil.flush_later([worker_file])  # outside a session: at once
+    assert sorted(flushed) == [tmp_path / "w", worker_file]
 
 
 @pytest.mark.parametrize(

@@ -99,3 +99,19 @@ def test_cli_extract_with_jobs_prints_the_same_yaml(tmp_path: Path) -> None:
     assert "documents:" in serial
     assert run("2") == serial
     assert run("auto") == serial
+
+
+def test_output_names_are_taken_in_input_order_whatever_the_jobs(tmp_path: Path) -> None:
+    text = SAMPLES[0].read_bytes()
+    inputs = []
+    for folder, body in (("a", b"\x00\x01 not a document"), ("b", text), ("c", text)):
+        (tmp_path / folder).mkdir()
+        inputs.append(tmp_path / folder / "notes.txt")
+        inputs[-1].write_bytes(body)
+    for jobs in (1, 2):
+        out = tmp_path / f"decks-{jobs}"
+        report = pipeline.build(inputs, BuildOptions(output_dir=out, formats=("md",), jobs=jobs))
+        assert len(report.failures) == 1 and report.failures[0].path == str(inputs[0])
+        # the first input's name stays its own even though it failed: names do not depend on what fails
+        assert sorted(p.name for p in out.iterdir()) == ["notes-2.quiz.md", "notes-3.quiz.md"]
+        assert [p.name for p in report.outputs] == ["notes-2.quiz.md", "notes-3.quiz.md"]

@@ -398,7 +398,7 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert "notes-\ufffd\ufffd.txt" in dumps(study_set_to_dict(StudySet(documents=(doc,))))
 
 
-def _die(path: Path, options: BuildOptions) -> None:
+def _die(path: Path, name: str, options: BuildOptions) -> None:
     os._exit(3)  # a worker killed by the system (out of memory) ends like this
 
 
@@ -406,8 +406,10 @@ def _die(path: Path, options: BuildOptions) -> None:
 def test_a_worker_process_that_dies_is_one_error(
     tmp_path: Path, questions: tuple[Question, ...], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    files = [_questions_file(tmp_path / f"{n}.yaml", questions[:2]) for n in "ab"]
-    monkeypatch.setattr(pipeline, "_prepare", _die)
+    files = [tmp_path / f"{n}.txt" for n in "ab"]
+    for path in files:
+        path.write_text("一、总则\n\n坚持党的领导是根本保证。\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline, "_build_document_in_worker", _die)
     with pytest.raises(KaodianError, match=r"a worker process died .*run with -j 1"):
         pipeline.build(files, BuildOptions(output_dir=tmp_path / "decks", formats=("md",), jobs=2))
 

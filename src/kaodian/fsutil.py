@@ -8,8 +8,8 @@ the same output.
 Each file is flushed to disk before its rename. A build writes hundreds of files;
 inside :func:`build_session` the flushes are deferred and done together, many at
 once, when the build ends (one disk flush costs milliseconds, hundreds run in
-parallel in about the time of a few), and the folder is swept once for orphans
-instead of at every write.
+parallel in about the time of a few), and the output folder is swept for orphans
+once, at the start, instead of at every write.
 """
 
 from __future__ import annotations
@@ -31,15 +31,8 @@ _TEMPORARY = re.compile(r"\.(?P<target>.+)\.(?P<pid>\d+)\.[^.]+\.tmp")
 _FLUSH_THREADS = 16
 
 
-class _Session:
-    """The state of a :func:`build_session`: files to flush at its end, folders already swept."""
-
-    def __init__(self) -> None:
-        self.written: list[Path] = []
-        self.orphans: dict[Path, dict[str, list[str]]] = {}  # folder -> output name -> its orphans
-
-
-_session: _Session | None = None
+#: The files written in the current :func:`build_session`, to flush at its end; None outside one.
+_session: list[Path] | None = None
 
 
 def _reason(exc: OSError) -> str:
@@ -114,22 +107,15 @@ def _orphans(folder: Path) -> dict[str, list[str]]:
     return found
 
 
-def _remove_orphans(target: Path) -> None:
-    """Remove the temporary files of ``target`` left by writers that no longer run.
-
-    In a build session the folder is scanned once and each output's orphans are removed
-    at its first write; otherwise the folder is scanned at every write.
-    """
-    if _session is None:
-        orphans = _orphans(target.parent).get(target.name, [])
-    else:
-        folder = target.parent.absolute()
-        if folder not in _session.orphans:
-            _session.orphans[folder] = _orphans(folder)
-        orphans = _session.orphans[folder].pop(target.name, [])
-    for path in orphans:
+def _remove(paths: Iterable[str]) -> None:
+    for path in paths:
         with contextlib.suppress(OSError):
             os.unlink(path)
+
+
+def _remove_orphans(target: Path) -> None:
+    """Remove the temporary files of ``target`` left by writers that no longer run."""
+    _remove(_orphans(target.parent).get(target.name, []))
 
 
 def _new_file_mode(target: Path) -> int:
@@ -164,24 +150,42 @@ def _flush(paths: Iterable[Path]) -> None:
 
 
 @contextlib.contextmanager
-def build_session() -> Iterator[None]:
+def build_session(sweep: Path | None = None, *, flush: bool = True) -> Iterator[list[Path]]:
     """Within the block, atomic writes defer their flush to disk to the end of the block, done in parallel.
 
     Every write is still atomic (a temporary file renamed into place): an interrupted
     build leaves each output whole, old or new. What waits is only the flush that makes
     the files survive a power cut; it is done before the block ends, so a build that
-    reports success has its outputs on disk. Sessions do not nest: an inner one is the outer one.
+    reports success has its outputs on disk.
+
+    ``sweep``: the folder the session writes into, cleared at the start of what killed
+    writers left; writes in the session do not look for orphans again. A worker process
+    of a build passes no folder (its parent swept it) and ``flush=False``: it hands the
+    yielded list of the files it wrote to its parent, which flushes them with its own
+    (:func:`flush_later`). Sessions do not nest: an inner one is the outer one.
     """
     global _session
     if _session is not None:
-        yield
+        yield _session
         return
-    _session = session = _Session()
+    if sweep is not None:
+        _remove(path for orphans in _orphans(Path(sweep)).values() for path in orphans)
+    written: list[Path] = []
+    _session = written
     try:
-        yield
+        yield written
     finally:
         _session = None
-        _flush(session.written)
+        if flush:
+            _flush(written)
+
+
+def flush_later(paths: Iterable[Path]) -> None:
+    """Flush ``paths`` (written by another process) at the end of the current session, or now outside one."""
+    if _session is None:
+        _flush(paths)
+    else:
+        _session.extend(paths)
 
 
 @contextlib.contextmanager
@@ -201,7 +205,8 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
             raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
         return
     ensure_dir(target.parent)
-    _remove_orphans(target)
+    if _session is None:  # a session swept its folder when it began
+        _remove_orphans(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent)
         os.close(fd)
@@ -219,7 +224,7 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
             raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
         os.replace(tmp, target)
         if _session is not None:
-            _session.written.append(target)
+            _session.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import importlib.resources
 import os
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -299,11 +299,8 @@ def _warnings(where: str, doc: Document) -> tuple[str, ...]:
     return tuple(f"{where}: {w.message}" for w in doc.warnings)
 
 
-def _build_inputs(path: Path, options: BuildOptions) -> list[_Deck]:
-    """The decks one input file gives."""
-    if not is_structured(path):
-        doc = extract_file(path, options.clean)
-        return [_Deck(safe_name(path.stem), generate_questions(doc, options.generate), _warnings(str(path), doc))]
+def _structured_decks(path: Path, options: BuildOptions) -> list[_Deck]:
+    """The decks a study set or questions file gives: one per document it holds."""
     loaded = _load_structured(path, options.clean.max_bytes)
     if isinstance(loaded, QuestionSet):
         groups = loaded.by_document()
@@ -317,14 +314,6 @@ def _build_inputs(path: Path, options: BuildOptions) -> list[_Deck]:
         _Deck(safe_name(d.id), generate_questions(d, options.generate), _warnings(f"{path} ({d.id})", d))
         for d in loaded.documents
     ]
-
-
-def _prepare(path: Path, options: BuildOptions) -> list[_Deck] | Failure:
-    """Read, extract and generate one input (in a worker process with --jobs); a Failure if it is unusable."""
-    try:
-        return _build_inputs(path, options)
-    except Exception as exc:
-        return _as_failure(path, exc)
 
 
 def _as_failure(path: Path, exc: Exception) -> Failure:
@@ -345,6 +334,73 @@ def _no_questions(path: Path, name: str, several: bool, options: BuildOptions) -
     return f"{what}: no questions{kinds} could be made from it; no deck written"
 
 
+@dataclass(frozen=True)
+class _Built:
+    """What building one input gave. Small: a worker process sends it back instead of the questions."""
+
+    outputs: tuple[Path, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    skipped: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    questions: int = 0
+    written: tuple[Path, ...] = ()  # files a worker wrote, for the build to flush to disk with its own
+
+
+@dataclass
+class _Writer:
+    """Where one deck's outputs go: the options, and in a one-process build the PDF worker and its futures."""
+
+    options: BuildOptions
+    pdf_worker: ProcessPoolExecutor | None = None
+    pending: list[tuple[Path, Future[list[Path]]]] = field(default_factory=list)
+
+    def deck(self, path: Path, name: str, deck: _Deck, several: bool = False) -> _Built:
+        """Write every format of ``deck`` as ``name``; a deck without questions is skipped, not written."""
+        if not deck.questions:
+            return _Built(skipped=(_no_questions(path, deck.name, several, self.options),), warnings=deck.warnings)
+        outputs: list[Path] = []
+        failure = _write_outputs(path, name, deck.questions, self.options, outputs, self.pdf_worker, self.pending)
+        if failure is not None:
+            return _Built(tuple(outputs), (failure,), warnings=deck.warnings)
+        return _Built(tuple(outputs), warnings=deck.warnings, questions=len(deck.questions))
+
+
+def _build_document(path: Path, name: str, writer: _Writer) -> _Built:
+    """Read, extract, generate and write one document under its output ``name``."""
+    try:
+        doc = extract_file(path, writer.options.clean)
+        deck = _Deck(safe_name(path.stem), generate_questions(doc, writer.options.generate), _warnings(str(path), doc))
+    except Exception as exc:
+        return _Built(failures=(_as_failure(path, exc),))
+    return writer.deck(path, name, deck)
+
+
+def _build_document_in_worker(path: Path, name: str, options: BuildOptions) -> _Built:
+    """:func:`_build_document` in a worker process: the parent flushes what it wrote, at the end of the build."""
+    from .fsutil import build_session
+
+    with build_session(flush=False) as written:
+        built = _build_document(path, name, _Writer(options))
+    return replace(built, written=tuple(written))
+
+
+def _build_structured(path: Path, writer: _Writer, taken: set[str]) -> list[_Built]:
+    """Generate and write the decks of a study set or questions file, naming them as they come."""
+    from .names import unique_name
+
+    try:
+        decks = _structured_decks(path, writer.options)
+    except Exception as exc:
+        return [_Built(failures=(_as_failure(path, exc),))]
+    built: list[_Built] = []
+    for deck in decks:
+        name = unique_name(deck.name, taken) if deck.questions else deck.name
+        built.append(writer.deck(path, name, deck, several=len(decks) > 1))
+        if built[-1].failures:
+            break
+    return built
+
+
 def build(
     paths: Sequence[str | Path], options: BuildOptions = BuildOptions(), progress: Progress | None = None
 ) -> BuildReport:
@@ -352,13 +408,17 @@ def build(
 
     Inputs that cannot be read are reported in ``failures``, inputs that give no
     questions in ``skipped`` (no empty deck is written). Output names are unique
-    within a build (``name-2`` …), so two inputs never overwrite each other's deck.
-    An output folder that cannot be written raises OutputError at once.
+    within a build (``name-2`` …), so two inputs never overwrite each other's deck:
+    each document's name is taken, in input order, before any work, so the names
+    are the same whatever ``jobs`` is; a study set's decks are named as they come.
+    With several processes each document is read, generated and written by a
+    worker, which sends back only what it wrote. An output folder that cannot be
+    written raises OutputError at once.
     """
     from concurrent.futures.process import BrokenProcessPool
 
     from .export import FORMATS
-    from .fsutil import build_session, check_dir
+    from .fsutil import build_session, check_dir, flush_later
     from .names import unique_name
 
     if not options.formats:
@@ -368,55 +428,69 @@ def build(
             raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     files = expand_inputs(paths)
     check_dir(options.output_dir)  # created with the first output: a build that writes nothing leaves no folder
-    outputs: list[Path] = []
-    failures: list[Failure] = []
-    skipped: list[str] = []
     taken: set[str] = set()
-    total_questions = 0
-    warnings: list[str] = []
-    results: Iterable[list[_Deck] | Failure]
+    names = {p: unique_name(safe_name(p.stem), taken) for p in files if not is_structured(p)}
+    workers = worker_count(options.jobs, len(names))
     pool = None
-    pdf_worker = _pdf_worker() if "pdf" in options.formats else None
-    pending: list[tuple[Path, Future[list[Path]]]] = []
-    workers = worker_count(options.jobs, len(files))
+    writer = _Writer(options, _pdf_worker() if "pdf" in options.formats and workers == 1 else None)
+    built: Iterator[_Built]
     if workers > 1:
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=workers)
-        results = pool.map(_prepare, files, [replace(options, jobs=1)] * len(files))
+        documents = list(names)
+        worker_options = [replace(options, jobs=1)] * len(documents)
+        built = pool.map(_build_document_in_worker, documents, [names[p] for p in documents], worker_options)
     else:
-        results = (_prepare(p, options) for p in files)
+        built = (_build_document(p, name, writer) for p, name in names.items())
+    report = _Report()
     try:
-        with build_session():  # outputs flushed to disk together at the end
-            for done, (path, result) in enumerate(zip(files, results, strict=True), start=1):
-                if isinstance(result, Failure):
-                    failures.append(result)
-                else:
-                    for deck in result:
-                        warnings.extend(deck.warnings)
-                        if not deck.questions:
-                            skipped.append(_no_questions(path, deck.name, len(result) > 1, options))
-                            continue
-                        failure = _write_outputs(
-                            path, unique_name(deck.name, taken), deck.questions, options, outputs, pdf_worker, pending
-                        )
-                        if failure is not None:
-                            failures.append(failure)
-                            break
-                        total_questions += len(deck.questions)
+        with build_session(sweep=options.output_dir):  # outputs flushed to disk together at the end
+            for done, path in enumerate(files, start=1):
+                for one in [next(built)] if path in names else _build_structured(path, writer, taken):
+                    flush_later(one.written)
+                    report.add(one)
                 if progress:
                     progress(done, len(files), path.name)
-            for path, future in pending:
-                failure = _collect(path, future, outputs)
+            for path, future in writer.pending:
+                failure = _collect(path, future, report.outputs)
                 if failure is not None:
-                    failures.append(failure)
+                    report.failures.append(failure)
     except BrokenProcessPool as exc:
         raise KaodianError(_WORKER_DIED) from exc
     finally:
-        for executor in (pool, pdf_worker):
+        for executor in (pool, writer.pdf_worker):
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
-    return BuildReport(tuple(outputs), tuple(failures), tuple(skipped), total_questions, len(files), tuple(warnings))
+    return report.final(len(files))
+
+
+@dataclass
+class _Report:
+    """A build's results as they come in."""
+
+    outputs: list[Path] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    questions: int = 0
+
+    def add(self, built: _Built) -> None:
+        self.outputs.extend(built.outputs)
+        self.failures.extend(built.failures)
+        self.skipped.extend(built.skipped)
+        self.warnings.extend(built.warnings)
+        self.questions += built.questions
+
+    def final(self, inputs: int) -> BuildReport:
+        return BuildReport(
+            tuple(self.outputs),
+            tuple(self.failures),
+            tuple(self.skipped),
+            self.questions,
+            inputs,
+            tuple(self.warnings),
+        )
 
 
 def _write_outputs(
