@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from kaodian import cli, fsutil
+from kaodian import cli, fsutil, progress
 from kaodian.cli import main
 from kaodian.export import FORMATS
 from kaodian.model import Question, QuestionSet
@@ -517,11 +517,24 @@ def test_build_shows_a_progress_bar_on_a_terminal(
     for name in ("a", "b", "c"):
         (in_tmp / f"{name}.yaml").write_text(questions_yaml(questions[:2]), encoding="utf-8")
     monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr(progress, "DELAY", 0.0)  # at once: this build is quicker than the usual delay
     result = run("build", "a.yaml", "b.yaml", "c.yaml", "--formats", "fake")
     assert result.exit_code == 0
-    assert "] 1/3 a.yaml" in result.stderr and "] 3/3 c.yaml" in result.stderr
+    # documents done / total, and the one being worked on
+    assert "] 0/3 a.yaml" in result.stderr and "] 1/3 b.yaml" in result.stderr and "] 3/3 c.yaml" in result.stderr
     assert "[" + "#" * 30 + "]" in result.stderr
+    assert result.stderr.endswith("\r")  # the bar's line is cleared at the end
     assert run("build", "a.yaml", "--formats", "fake", "-q").stderr == ""
+
+
+def test_a_quick_build_on_a_terminal_shows_no_bar(
+    in_tmp: Path, fake_format: list[Path], questions: tuple[Question, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (in_tmp / "a.yaml").write_text(questions_yaml(questions[:2]), encoding="utf-8")
+    monkeypatch.setattr(cli, "_stderr_is_tty", lambda: True)
+    monkeypatch.setattr(progress, "DELAY", 60.0)
+    result = run("build", "a.yaml", "--formats", "fake")
+    assert result.exit_code == 0 and result.stderr == ""
 
 
 def test_build_without_a_terminal_has_no_progress_bar(

@@ -250,7 +250,8 @@ def test_progress_is_reported_per_input(tmp_path: Path, questions: tuple[Questio
         BuildOptions(output_dir=tmp_path / "decks", formats=("md",)),
         progress=lambda done, total, name: seen.append((done, total, name)),
     )
-    assert seen == [(1, 4, "a.yaml"), (2, 4, "b.yaml"), (3, 4, "c.yaml"), (4, 4, "broken.yaml")]
+    # (inputs done, total, the input being worked on; the last one at the end)
+    assert seen == [(0, 4, "a.yaml"), (1, 4, "b.yaml"), (2, 4, "c.yaml"), (3, 4, "broken.yaml"), (4, 4, "broken.yaml")]
     assert len(report.failures) == 1 and report.inputs == 4
 
 

@@ -506,6 +506,7 @@ def build(
     from .options import AnkiOptions
     from .pipeline import build as run_build
     from .pipeline import default_inputs
+    from .progress import ProgressBar
 
     state: State = ctx.find_object(State) or State()
     gen = _gen_opts(types, seed, templates_dir)
@@ -519,10 +520,12 @@ def build(
         quiz=QuizOptions(seed=seed, types=gen.types),
     )
     paths: Sequence[Path] = inputs or default_inputs()
-    progress = None if state.quiet or not _stderr_is_tty() else _progress_bar()
-    report = run_build(paths, options, progress=progress)
-    if progress is not None:
-        click.echo("", err=True)
+    progress = None if state.quiet or not _stderr_is_tty() else ProgressBar(sys.stderr)
+    try:
+        report = run_build(paths, options, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
     if not state.quiet:
         for out in report.outputs:
             click.echo(f"wrote {out}")
@@ -554,16 +557,6 @@ def _build_status(report: BuildReport) -> int:
 
 def _stderr_is_tty() -> bool:
     return sys.stderr.isatty()
-
-
-def _progress_bar() -> Callable[[int, int, str], None]:
-    def show(done: int, total: int, name: str) -> None:
-        width = 30
-        filled = int(width * done / max(total, 1))
-        bar = "#" * filled + "-" * (width - filled)
-        click.echo(f"\r[{bar}] {done}/{total} {name[:40]:<40}", err=True, nl=False)
-
-    return show
 
 
 @main.command(context_settings=CONTEXT)

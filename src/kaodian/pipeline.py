@@ -446,12 +446,14 @@ def build(
     report = _Report()
     try:
         with build_session(sweep=options.output_dir):  # outputs flushed to disk together at the end
+            if progress and files:
+                progress(0, len(files), files[0].name)
             for done, path in enumerate(files, start=1):
                 for one in [next(built)] if path in names else _build_structured(path, writer, taken):
                     flush_later(one.written)
                     report.add(one)
-                if progress:
-                    progress(done, len(files), path.name)
+                if progress:  # the input now being worked on (the last one when all are done)
+                    progress(done, len(files), files[min(done, len(files) - 1)].name)
             for path, future in writer.pending:
                 failure = _collect(path, future, report.outputs)
                 if failure is not None:
