@@ -19,7 +19,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -109,7 +109,8 @@ def _sorted_words(key: str) -> tuple[str, ...]:
 
 
 _SENTENCE_MARKS = re.compile(r"[“「『”」』]|[。！？!?][。！？!?.]*|\.[。！？!?.]*(?=\s|$)")
-_CLAUSE_MARKS = re.compile(r"[，,；;：:。！？!?]")
+_CLAUSE_MARK_CHARS = "，,；;：:。！？!?"
+_CLAUSE_MARKS = re.compile(f"[{_CLAUSE_MARK_CHARS}]")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -136,6 +137,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each clause of text[start:end], split at commas, semicolons, colons and sentence ends."""
+    if text.find(",", start, end) < 0 and text.find(":", start, end) < 0:
+        # no "1,000" or "9:00" to keep whole: each clause is one match
+        return [m.span() for m in _CLAUSE.finditer(text, start, end)]
     out: list[tuple[int, int]] = []
     s = start
     for m in _CLAUSE_MARKS.finditer(text, start, end):
@@ -161,6 +165,10 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 _QUOTES_AND_ENDS = _QUOTE_CHARS + _SENTENCE_ENDS + "。.…—"
 _TRIM = " \t\u3000" + _QUOTES_AND_ENDS
+#: What lies between two clause marks, less the characters _trim takes off its ends.
+_CLAUSE = re.compile(
+    f"[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}](?:[^{_CLAUSE_MARK_CHARS}]*[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}])?"
+)
 #: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
 _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
 
@@ -387,7 +395,11 @@ def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = 
 
 def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> Iterator[str]:
     """Short quoted expressions nobody is quoted as saying ("鱼水关系", "权本位"): terms, not quotes."""
-    for q in _quotes(text, language, spans):
+    return _coinages(_quotes(text, language, spans), language)
+
+
+def _coinages(quotes: Iterable[_Quote], language: str) -> Iterator[str]:
+    for q in quotes:
         content = q.content.strip("，,。.、；;：:!?！？")
         if (
             not q.speaker
@@ -399,10 +411,12 @@ def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] |
             yield content
 
 
-def _quote_claims(text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+def _quote_claims(
+    text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]
+) -> Iterator[_Found]:
     pats = _patterns()
     covered_until = -1
-    for q in _quotes(text, language, spans):
+    for q in quotes:
         said = q.content.rstrip("，,。.!?！？")
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
@@ -479,12 +493,15 @@ def _lead_in(text: str, s: int, first: int) -> int:
     return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
 
 
+_LIST_MARK = re.compile("、")
+
+
 def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
     text = unit.text
     if text.find("、", s, e) < 0:
         return
-    cuts = [s + m.start() for m in re.finditer("、", text[s:e])]
+    cuts = [m.start() for m in _LIST_MARK.finditer(text, s, e)]
     parts: list[tuple[int, int]] = []
     prev = s
     for c in cuts:
@@ -742,12 +759,12 @@ def _claim(
 
 def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
     """The claims of one paragraph, in the order they appear (ids not yet set)."""
-    return [f.claim for f in _unit_found(unit, language, spans)]
-
-
-def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]] | None) -> list[_Found]:
     spans = sentences(unit.text) if spans is None else spans
-    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans))
+    return [f.claim for f in _unit_found(unit, language, spans, _quotes(unit.text, language, spans))]
+
+
+def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]) -> list[_Found]:
+    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
     text = unit.text
     for s, e in spans:
         if language == "zh":
@@ -785,8 +802,9 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     bullets = _BulletRun(language)
     for unit in units:
         spans = sentences(unit.text)
-        coined.extend(coinages(unit.text, language, spans))
-        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans)]
+        quotes = list(_quotes(unit.text, language, spans))
+        coined.extend(_coinages(quotes, language))
+        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans, quotes)]
         for f in found:
             c = f.claim
             key = (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items)
