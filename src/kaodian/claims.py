@@ -21,7 +21,7 @@ import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import datafiles
 from .model import Claim
@@ -230,8 +230,7 @@ def _ends_with_head(predicate: str) -> bool:
     return predicate.endswith(_heads())
 
 
-@dataclass
-class _Found:
+class _Found(NamedTuple):
     offset: int
     claim: Claim
     key: str = ""  # the text the claim's id is derived from, when not its text
@@ -368,8 +367,7 @@ def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
         i = j + 1
 
 
-@dataclass(frozen=True)
-class _Quote:
+class _Quote(NamedTuple):
     start: int
     end: int
     content: str
@@ -539,6 +537,11 @@ def _shared(items: Sequence[str]) -> int:
     return max(front, back)
 
 
+def _any_shared(a: str, b: str) -> bool:
+    """Whether two items hold the same character at some position, aligned at the start or at the end."""
+    return any(map(operator.eq, a, b)) or any(map(operator.eq, a[::-1], b[::-1]))
+
+
 def _parallel_ok(items: Sequence[str]) -> bool:
     """Whether clauses share a skeleton: "权为民所用/情为民所系", "立党为公/执政为民"."""
     size = min(map(len, items))
@@ -567,6 +570,9 @@ def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_
         first = (a, b) if lengths[i] <= size + 1 else (b - size, b)
         run = [first, spans[i + 1]]
         items = [text[x:y] for x, y in run]
+        if not _any_shared(*items):
+            i += 1  # no longer run can share a position either: _parallel_ok would fail on every one
+            continue
         j = i + 2
         while j < len(spans) and len(run) < _PARALLEL_MAX and abs(lengths[j] - size) <= 1:
             item = text[spans[j][0] : spans[j][1]]
