@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaodian.claims import _shared
+from kaodian.claims import _TRIM, _copula, _ends_with_head, _shared, clauses
+from kaodian.claims import _words as claim_words
 from kaodian.questions import _SCAN, _nearest, _numbers, _words, blankable, sentences
 
 _ENTRIES = st.lists(
@@ -81,3 +82,57 @@ def test_blankable_answers_per_language() -> None:
     assert not blankable("，", "zh")
     assert blankable("spaced repetition", "en")
     assert not blankable("the", "en")
+
+
+def _clauses_by_definition(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split at every clause mark but a comma or colon between digits, then trim each piece."""
+    out = []
+    s = start
+    for i in range(start, end):
+        if text[i] not in "，,；;：:。！？!?":
+            continue
+        if text[i] in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+            continue
+        out.append((s, i))
+        s = i + 1
+    out.append((s, end))
+    trimmed = []
+    for a, b in out:
+        while a < b and text[a] in _TRIM:
+            a += 1
+        while b > a and text[b - 1] in _TRIM:
+            b -= 1
+        if b > a:
+            trimmed.append((a, b))
+    return trimmed
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="是的，,；：:。！？“”‘’ 　…—.12", max_size=30), st.integers(0, 30), st.integers(0, 30))
+def test_clauses_are_the_trimmed_pieces_between_marks(text: str, a: int, b: int) -> None:
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    assert clauses(text, start, end) == _clauses_by_definition(text, start, end)
+
+
+def _copula_by_definition(clause: str) -> int:
+    before, after = claim_words()["zh_not_copula_before"], claim_words()["zh_not_copula_after"]
+    for i, ch in enumerate(clause):
+        prev = clause[i - 1] if i > 0 else ""
+        nxt = clause[i + 1] if i + 1 < len(clause) else ""
+        if ch == "是" and not (prev and prev in before) and not (nxt and nxt in after) and nxt != "是":
+            return i
+    return -1
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="是不否非但于人民历史", max_size=12))
+def test_copula_is_the_first_plain_shi(clause: str) -> None:
+    assert _copula(clause) == _copula_by_definition(clause)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="根本保证指标动力的是生命线", max_size=12))
+def test_a_predicate_ends_with_a_head_noun_among_its_last_eight_characters(predicate: str) -> None:
+    tail = predicate[-8:]
+    heads = set(claim_words()["zh_heads"])
+    assert _ends_with_head(predicate) == any(tail[k:] in heads for k in range(len(tail) - 1))

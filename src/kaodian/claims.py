@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
+import operator
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import Any
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from . import datafiles
 from .model import Claim
@@ -50,12 +52,10 @@ class Unit:
     @functools.cached_property
     def bounds(self) -> list[int] | None:
         """The offsets where words start and end, or None without a segmentation that matches the text."""
-        words = self.words or tuple(w for w, _ in self.tagged)
+        words = self.words or tuple(map(operator.itemgetter(0), self.tagged))
         if not words:
             return None
-        out = [0]
-        for w in words:
-            out.append(out[-1] + len(w))
+        out = list(itertools.accumulate(map(len, words), initial=0))
         return out if out[-1] == len(self.text) else None
 
 
@@ -109,7 +109,8 @@ def _sorted_words(key: str) -> tuple[str, ...]:
 
 
 _SENTENCE_MARKS = re.compile(r"[“「『”」』]|[。！？!?][。！？!?.]*|\.[。！？!?.]*(?=\s|$)")
-_CLAUSE_MARKS = re.compile(r"[，,；;：:。！？!?]")
+_CLAUSE_MARK_CHARS = "，,；;：:。！？!?"
+_CLAUSE_MARKS = re.compile(f"[{_CLAUSE_MARK_CHARS}]")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -136,6 +137,9 @@ def sentences(text: str) -> list[tuple[int, int]]:
 
 def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each clause of text[start:end], split at commas, semicolons, colons and sentence ends."""
+    if text.find(",", start, end) < 0 and text.find(":", start, end) < 0:
+        # no "1,000" or "9:00" to keep whole: each clause is one match
+        return [m.span() for m in _CLAUSE.finditer(text, start, end)]
     out: list[tuple[int, int]] = []
     s = start
     for m in _CLAUSE_MARKS.finditer(text, start, end):
@@ -143,24 +147,28 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
         if text[i] in ",:" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
             continue  # 1,000 and 9:00
         if i > s:
-            out.append((s, i))
+            out.append(_trim(text, s, i))
         s = i + 1
     if end > s:
-        out.append((s, end))
-    return [t for t in (_trim(text, a, b) for a, b in out) if t[1] > t[0]]
+        out.append(_trim(text, s, end))
+    return [t for t in out if t[1] > t[0]]
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Narrow (s, e) past spaces, quote marks and final punctuation."""
-    strip = " \t\u3000" + _QUOTES_AND_ENDS
-    while s < e and text[s] in strip:
+    while s < e and text[s] in _TRIM:
         s += 1
-    while e > s and text[e - 1] in strip:
+    while e > s and text[e - 1] in _TRIM:
         e -= 1
     return s, e
 
 
 _QUOTES_AND_ENDS = _QUOTE_CHARS + _SENTENCE_ENDS + "。.…—"
+_TRIM = " \t\u3000" + _QUOTES_AND_ENDS
+#: What lies between two clause marks, less the characters _trim takes off its ends.
+_CLAUSE = re.compile(
+    f"[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}](?:[^{_CLAUSE_MARK_CHARS}]*[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}])?"
+)
 #: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
 _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
 
@@ -199,42 +207,45 @@ def _good_subject(s: str) -> bool:
     )
 
 
+@functools.cache
+def _copula_pattern() -> re.Pattern[str]:
+    before = re.escape(_words()["zh_not_copula_before"])
+    after = re.escape(_words()["zh_not_copula_after"])
+    return re.compile(f"(?<![{before}])是(?![{after}是])")
+
+
 def _copula(clause: str) -> int:
     """The index of the first 是 in ``clause`` that is a copula (not 不是, 但是, 于是, 是否 …), or -1."""
-    before = _words()["zh_not_copula_before"]
-    after = _words()["zh_not_copula_after"]
-    i = clause.find("是")
-    while i >= 0:
-        prev = clause[i - 1] if i > 0 else ""
-        nxt = clause[i + 1] if i + 1 < len(clause) else ""
-        if not (prev and prev in before) and not (nxt and nxt in after) and nxt != "是":
-            return i
-        i = clause.find("是", i + 1)
-    return -1
+    m = _copula_pattern().search(clause)
+    return m.start() if m else -1
+
+
+@functools.cache
+def _heads() -> tuple[str, ...]:
+    """The head nouns a predicate can end with (those of 2 to 8 characters: a predicate's last 8 are looked at)."""
+    return tuple(h for h in _words()["zh_heads"] if 2 <= len(h) <= 8)
 
 
 def _ends_with_head(predicate: str) -> bool:
-    tail = predicate[-8:]
-    heads = _word_set("zh_heads")
-    return any(tail[k:] in heads for k in range(len(tail) - 1))
+    return predicate.endswith(_heads())
 
 
-@dataclass
-class _Found:
+class _Found(NamedTuple):
     offset: int
     claim: Claim
     key: str = ""  # the text the claim's id is derived from, when not its text
 
 
-def _in_sentence(found: Iterator[_Found], text: str, s: int, e: int) -> Iterator[_Found]:
+def _in_sentence(found: list[_Found], text: str, s: int, e: int) -> list[_Found]:
     """Enumerations found inside a clause, with the whole sentence as their text (their id stays the clause's)."""
+    if not found:
+        return found
     # spaces and the end mark go; quote marks stay, so a sentence that opens with a quote keeps it whole
     whole = text[s:e].strip(" \t\u3000\n").rstrip(_SENTENCE_ENDS + ".…").rstrip()
-    for f in found:
-        if whole and f.claim.text in whole:
-            yield _Found(f.offset, replace(f.claim, text=whole), f.key or f.claim.text)
-        else:
-            yield f
+    return [
+        _Found(f.offset, _with_text(f.claim, whole), f.key or f.claim.text) if whole and f.claim.text in whole else f
+        for f in found
+    ]
 
 
 def _zh_sentence_claims(
@@ -249,10 +260,10 @@ def _zh_sentence_claims(
     last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
     for cs, ce in parts:
         clause = text[cs:ce]
-        if len(clause) < 4:
-            continue
-        found = _zh_clause_claim(clause)
+        if len(clause) < 4 or ("是" not in clause and "在于" not in clause and "指" not in clause):
+            continue  # every pattern holds 是, 在于 or 指
         copula = _copula(clause)
+        found = _zh_clause_claim(clause, copula)
         if found is None and copula > 0 and _good_subject(subject := _strip_subject(clause[:copula])):
             last_subject = (cs, subject)  # "人民是历史的创造者，是……的根本动力"
         if found is not None:
@@ -275,8 +286,11 @@ def _zh_sentence_claims(
                 yield _Found(last_subject[0], _claim(point, kind, span, last_subject[1], predicate))
 
 
-def _zh_clause_claim(clause: str) -> tuple[str, str, str] | None:
-    """(kind, subject, predicate) of a definitional or principle clause; subject "" when the clause starts with 是."""
+def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
+    """(kind, subject, predicate) of a definitional or principle clause; subject "" when the clause starts with 是.
+
+    ``copula`` is the index of the clause's copula 是, or -1.
+    """
     pats = _patterns()
     if m := pats["definition"].search(clause):
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
@@ -286,7 +300,7 @@ def _zh_clause_claim(clause: str) -> tuple[str, str, str] | None:
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
         if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX:
             return "principle", subject, predicate
-    i = _copula(clause)
+    i = copula
     if i < 0:
         return None
     predicate = clause[i + 1 :].strip()
@@ -337,6 +351,7 @@ def _is_coinage(content: str, language: str) -> bool:
 
 
 _QUOTE_OPENERS = re.compile('[“「『"]')
+_ZH_QUOTE_OPENERS = re.compile(f"[{_OPEN_QUOTES}]")
 
 
 def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
@@ -352,8 +367,7 @@ def quoted_spans(text: str) -> Iterator[tuple[int, int]]:
         i = j + 1
 
 
-@dataclass(frozen=True)
-class _Quote:
+class _Quote(NamedTuple):
     start: int
     end: int
     content: str
@@ -379,7 +393,11 @@ def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = 
 
 def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> Iterator[str]:
     """Short quoted expressions nobody is quoted as saying ("鱼水关系", "权本位"): terms, not quotes."""
-    for q in _quotes(text, language, spans):
+    return _coinages(_quotes(text, language, spans), language)
+
+
+def _coinages(quotes: Iterable[_Quote], language: str) -> Iterator[str]:
+    for q in quotes:
         content = q.content.strip("，,。.、；;：:!?！？")
         if (
             not q.speaker
@@ -391,19 +409,21 @@ def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] |
             yield content
 
 
-def _quote_claims(text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+def _quote_claims(
+    text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]
+) -> Iterator[_Found]:
     pats = _patterns()
     covered_until = -1
-    for q in _quotes(text, language, spans):
+    for q in quotes:
         said = q.content.rstrip("，,。.!?！？")
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
             yield _Found(q.start, _claim(point, "quote", said, attribution=q.speaker))
-    if language != "zh":
+    if language != "zh" or ("：" not in text and not pats["zh_speech_strong"].search(text)):
         return
     # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
     for s, e in spans:
-        if s < covered_until or any(q in text[s:e] for q in _OPEN_QUOTES):
+        if s < covered_until or _ZH_QUOTE_OPENERS.search(text, s, e):
             continue
         m = pats["zh_speech_strong"].search(text, s, min(e, s + 48))
         if not m:
@@ -471,12 +491,15 @@ def _lead_in(text: str, s: int, first: int) -> int:
     return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
 
 
+_LIST_MARK = re.compile("、")
+
+
 def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
     text = unit.text
     if text.find("、", s, e) < 0:
         return
-    cuts = [s + m.start() for m in re.finditer("、", text[s:e])]
+    cuts = [m.start() for m in _LIST_MARK.finditer(text, s, e)]
     parts: list[tuple[int, int]] = []
     prev = s
     for c in cuts:
@@ -509,14 +532,19 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
 def _shared(items: Sequence[str]) -> int:
     """How many positions hold the same character in every item (aligned at the start or at the end)."""
     # zip stops at the shortest item: the same n positions from the start and from the end
-    front = sum(1 for chars in zip(*items, strict=False) if len(set(chars)) == 1)
-    back = sum(1 for chars in zip(*(x[::-1] for x in items), strict=False) if len(set(chars)) == 1)
+    front = list(map(len, map(set, zip(*items, strict=False)))).count(1)
+    back = list(map(len, map(set, zip(*(x[::-1] for x in items), strict=False)))).count(1)
     return max(front, back)
+
+
+def _any_shared(a: str, b: str) -> bool:
+    """Whether two items hold the same character at some position, aligned at the start or at the end."""
+    return any(map(operator.eq, a, b)) or any(map(operator.eq, a[::-1], b[::-1]))
 
 
 def _parallel_ok(items: Sequence[str]) -> bool:
     """Whether clauses share a skeleton: "权为民所用/情为民所系", "立党为公/执政为民"."""
-    size = min(len(x) for x in items)
+    size = min(map(len, items))
     shared = _shared(items)
     if len(set(items)) != len(items) or shared >= size:
         return False
@@ -530,26 +558,31 @@ def _parallel_ok(items: Sequence[str]) -> bool:
 def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
     """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
     text = unit.text
+    lengths = [b - a for a, b in spans]
     i = 0
     while i + 1 < len(spans):
-        size = spans[i + 1][1] - spans[i + 1][0]
-        if not 2 <= size <= 12:
+        size = lengths[i + 1]
+        if not 2 <= size <= 12 or lengths[i] < size - 1:
             i += 1
             continue
         a, b = spans[i]
-        first = (a, b) if abs((b - a) - size) <= 1 else (b - size, b) if b - a > size else None
-        if first is None:
-            i += 1
-            continue
+        # the first clause may be longer: its last ``size`` characters are the item
+        first = (a, b) if lengths[i] <= size + 1 else (b - size, b)
         run = [first, spans[i + 1]]
+        items = [text[x:y] for x, y in run]
+        if not _any_shared(*items):
+            i += 1  # no longer run can share a position either: _parallel_ok would fail on every one
+            continue
         j = i + 2
-        while j < len(spans) and len(run) < _PARALLEL_MAX and abs((spans[j][1] - spans[j][0]) - size) <= 1:
-            if not _parallel_ok([text[x:y] for x, y in [*run, spans[j]]]):
+        while j < len(spans) and len(run) < _PARALLEL_MAX and abs(lengths[j] - size) <= 1:
+            item = text[spans[j][0] : spans[j][1]]
+            if not _parallel_ok([*items, item]):
                 break
             run.append(spans[j])
+            items.append(item)
             j += 1
-        items = [text[x:y] for x, y in run]
-        if (len(run) >= 3 or size <= 8) and _parallel_ok(items):
+        # a run of three or more has passed the check as it grew
+        if len(run) >= 3 or (size <= 8 and _parallel_ok(items)):
             yield _Found(
                 spans[i][0],
                 _claim(
@@ -711,6 +744,12 @@ def _strip_en_lead(sentence: str) -> str:
 # ---------------------------------------------------------------- all together
 
 
+def _with_text(c: Claim, text: str) -> Claim:
+    # not dataclasses.replace: that inspects the fields on every call
+    return Claim(id=c.id, point=c.point, kind=c.kind, text=text, subject=c.subject, predicate=c.predicate,
+                 attribution=c.attribution, items=c.items)  # fmt: skip
+
+
 def _claim(
     point: str | None,
     kind: str,
@@ -726,12 +765,12 @@ def _claim(
 
 def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
     """The claims of one paragraph, in the order they appear (ids not yet set)."""
-    return [f.claim for f in _unit_found(unit, language, spans)]
-
-
-def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]] | None) -> list[_Found]:
     spans = sentences(unit.text) if spans is None else spans
-    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans))
+    return [f.claim for f in _unit_found(unit, language, spans, _quotes(unit.text, language, spans))]
+
+
+def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]) -> list[_Found]:
+    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
     text = unit.text
     for s, e in spans:
         if language == "zh":
@@ -740,10 +779,10 @@ def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]] | No
             if text.find("是", s, e) >= 0 or text.find("在于", s, e) >= 0 or text.find("指", s, e) >= 0:
                 found.extend(_zh_sentence_claims(text, s, e, unit.point, parts))
             if text.find("、", s, e) >= 0:
-                for cs, ce in parts:
-                    found.extend(_in_sentence(_list_claims(unit, cs, ce), text, s, e))
+                lists = [f for cs, ce in parts if text.find("、", cs, ce) >= 0 for f in _list_claims(unit, cs, ce)]
+                found.extend(_in_sentence(lists, text, s, e))
             if len(parts) > 1:
-                found.extend(_in_sentence(_parallel_claims(unit, parts), text, s, e))
+                found.extend(_in_sentence(list(_parallel_claims(unit, parts)), text, s, e))
         else:
             found.extend(_en_sentence_claims(unit.text, s, e, unit.point))
             found.extend(_en_list_claims(unit, s, e))
@@ -769,8 +808,9 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     bullets = _BulletRun(language)
     for unit in units:
         spans = sentences(unit.text)
-        coined.extend(coinages(unit.text, language, spans))
-        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans)]
+        quotes = list(_quotes(unit.text, language, spans))
+        coined.extend(_coinages(quotes, language))
+        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans, quotes)]
         for f in found:
             c = f.claim
             key = (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items)

@@ -7,10 +7,9 @@ weights all read that one segmentation.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 from .claims import Unit, find_claims
-from .model import LANGUAGES, CleanText, Document
+from .model import LANGUAGES, CleanText, Document, Term
 from .names import slug
 from .outline import build_outline
 from .terms import Tagged, tag, weigh
@@ -35,7 +34,11 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     for point, start in zip(outline.points, outline.starts, strict=True):
         titles.append(_prefix(tagged[start], len(point.title)) if zh else point.title)
     weighed = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
-    terms = tuple(replace(t, points=_holders(t.term, outline.content, outline.owner)) for t in weighed)
+    texts = _point_texts(outline.content, outline.owner)
+    terms = tuple(
+        Term(term=t.term, weight=t.weight, points=_holders(t.term, texts, outline.content, outline.owner))
+        for t in weighed
+    )
     return Document(
         id=did,
         source=text.source,
@@ -49,14 +52,31 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     )
 
 
-def _holders(term: str, content: Sequence[str], owner: Sequence[str | None]) -> tuple[str, ...]:
+#: Joins the paragraphs of a point, so that one search covers them all (a term holding it is searched per paragraph).
+_JOIN = "\x00"
+
+
+def _point_texts(content: Sequence[str], owner: Sequence[str | None]) -> dict[str, tuple[str, str]]:
+    """Per point, in document order: its own paragraphs joined, as written and lower-cased."""
+    paragraphs: dict[str, list[str]] = {}
+    for text, point in zip(content, owner, strict=True):
+        if point is not None:
+            paragraphs.setdefault(point, []).append(text)
+    return {point: (_JOIN.join(texts), _JOIN.join(t.lower() for t in texts)) for point, texts in paragraphs.items()}
+
+
+def _holders(
+    term: str, texts: dict[str, tuple[str, str]], content: Sequence[str], owner: Sequence[str | None]
+) -> tuple[str, ...]:
     """The points whose own paragraphs hold ``term`` (case-insensitive for English), in document order."""
     low = term.lower()
-    found: dict[str, None] = {}
-    for text, point in zip(content, owner, strict=True):
-        if point is not None and point not in found and (term in text or low in text.lower()):
-            found[point] = None
-    return tuple(found)
+    if _JOIN in term:
+        found: dict[str, None] = {}
+        for text, point in zip(content, owner, strict=True):
+            if point is not None and point not in found and (term in text or low in text.lower()):
+                found[point] = None
+        return tuple(found)
+    return tuple(point for point, (text, lowered) in texts.items() if term in text or low in lowered)
 
 
 def _prefix(tagged: Tagged, length: int) -> Tagged:

@@ -443,7 +443,8 @@ def build_outline(paragraphs: Sequence[str], doc_id: str, language: str = "zh", 
         seen[base] = seen.get(base, 0) + 1
         pid = base if seen[base] == 1 else f"{base}-{seen[base]}"
         ids.append(pid)
-        body = "\n".join(([own] if own else []) + list(paragraphs[p.paragraph + 1 : ends[k]]))
+        below = paragraphs[p.paragraph + 1 : ends[k]]
+        body = "\n".join([own, *below] if own else below)
         points.append(
             Point(
                 id=pid,
@@ -472,7 +473,7 @@ def build_outline(paragraphs: Sequence[str], doc_id: str, language: str = "zh", 
 
 def _last_sentence(text: str) -> str:
     body = text.rstrip("：: \t")
-    cut = max(body.rfind(ch) for ch in "。！？!?；;")
+    cut = max(map(body.rfind, "。！？!?；;"))
     return text[cut + 1 :] if cut >= 0 else text
 
 

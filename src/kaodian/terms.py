@@ -9,6 +9,7 @@ Common words are kept out by the stop-word lists in ``resources/``.
 from __future__ import annotations
 
 import functools
+import heapq
 import math
 import re
 from collections import Counter
@@ -28,6 +29,9 @@ COINAGE_BOOST = 1.5
 TITLE_BOOST = 2
 
 Tagged = tuple[tuple[str, str], ...]
+
+#: The length factor of a term's weight, by its length (in characters, or three per English word) up to 8.
+_LENGTH_FACTOR = tuple(math.log2(1 + length) for length in range(9))
 
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 
@@ -89,67 +93,74 @@ def weigh(
 ) -> tuple[Term, ...]:
     """The top terms of a document from its paragraphs ((text, tags) each), titles and quoted coinages."""
     stop = stopwords(language)
-    tf: dict[str, int] = {}
-    df: dict[str, int] = {}
-    forms: dict[str, dict[str, int]] = {}
+    zh = language == "zh"
+    tf: Counter[str] = Counter()
+    df: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}  # English only: the spellings of each lower-cased key
 
     def words_of(text: str, tagged: Tagged, phrases: bool = True) -> list[str]:
-        if language == "zh":
+        if zh:
             return _zh_candidates(tagged, stop)
         return [w for w in _en_candidates(text, stop) if phrases or " " not in w]
 
-    def count(word: str, n: int = 1) -> str:
-        key = word if language == "zh" else word.lower()
-        tf[key] = tf.get(key, 0) + n
-        forms.setdefault(key, {})
-        forms[key][word] = forms[key].get(word, 0) + n
-        return key
+    def count(words: list[str], n: int = 1) -> Iterable[str]:
+        """Count each of ``words`` ``n`` times (repeats add up); the keys they count under."""
+        if zh:  # a Chinese word is its own key and its own spelling
+            tf.update(words * n)
+            return set(words)
+        keys: set[str] = set()
+        for word in words:
+            key = word.lower()
+            tf[key] += n
+            forms.setdefault(key, Counter())[word] += n
+            keys.add(key)
+        return keys
 
     for text, tagged in units:
-        # a paragraph's repeats counted at once (first occurrences keep their order)
-        present = {count(w, n) for w, n in Counter(words_of(text, tagged)).items()}
-        for key in present:
-            df[key] = df.get(key, 0) + 1
+        df.update(count(words_of(text, tagged)))
     if language == "en":
         # A two-word phrase is a term only if it recurs in the body.
         for key in [k for k in tf if " " in k and tf[k] < 2]:
             del tf[key]
     for title in titles:
         if isinstance(title, str):
-            for w in words_of(title, (), phrases=False):
-                count(w, TITLE_BOOST)
+            count(words_of(title, (), phrases=False), TITLE_BOOST)
         else:
-            for w in words_of("".join(word for word, _ in title), title):
-                count(w, TITLE_BOOST)
+            count(words_of("".join(word for word, _ in title), title), TITLE_BOOST)
     coined: set[str] = set()
     for c in coinages:
-        key = count(c)
+        (key,) = count([c])
         coined.add(key)
         df[key] = max(df.get(key, 0), 1)
     if language == "en":
         _merge_plurals(tf, df, forms)
     n = max(1, len(units))
+    idf: dict[int, float] = {}  # by the number of paragraphs a term is in
     scores: dict[str, float] = {}
     for key, freq in tf.items():
-        length = len(key) if language == "zh" else len(key.split()) * 3
-        idf = math.log(1 + n / max(1, df.get(key, 1)))
-        score = freq * math.log2(1 + min(length, 8)) * idf
+        length = len(key) if zh else len(key.split()) * 3
+        d = max(1, df.get(key, 1))
+        if d not in idf:
+            idf[d] = math.log(1 + n / d)
+        score = freq * _LENGTH_FACTOR[min(length, 8)] * idf[d]
         if key in coined:
             score *= COINAGE_BOOST
         scores[key] = score
     if not scores:
         return ()
     best = max(scores.values())
-    ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+    def rank(kv: tuple[str, float]) -> tuple[float, str]:
+        return -kv[1], kv[0]
+
     # The author's own coinages always make the list (up to a third of it).
-    kept = [kv for kv in ranked if kv[0] in coined][: max(1, top // 3)]
-    kept += [kv for kv in ranked if kv[0] not in coined][: top - len(kept)]
-    ranked = kept
-    terms = [Term(term=_surface(forms[k]), weight=round(v / best, 4)) for k, v in ranked]
+    kept = heapq.nsmallest(max(1, top // 3), ((k, v) for k, v in scores.items() if k in coined), key=rank)
+    ranked = kept + heapq.nsmallest(top - len(kept), ((k, v) for k, v in scores.items() if k not in coined), key=rank)
+    terms = [Term(term=k if zh else _surface(forms[k]), weight=round(v / best, 4)) for k, v in ranked]
     return tuple(sorted(terms, key=lambda t: (-t.weight, t.term)))
 
 
-def _merge_plurals(tf: dict[str, int], df: dict[str, int], forms: dict[str, dict[str, int]]) -> None:
+def _merge_plurals(tf: Counter[str], df: Counter[str], forms: dict[str, Counter[str]]) -> None:
     """Count "cells" as "cell" when both occur (a plain plural -s; no dictionary needed)."""
     for key in sorted(tf):
         singular = key[:-1]
