@@ -41,6 +41,9 @@ _MIN_BACKGROUND = 0.02
 
 #: How many doubled positions ahead a grid neighbour is looked for.
 _NEIGHBOURS = 5
+#: The fewest doubled grid positions that count as evidence: two doubled characters a width
+#: apart are a figure of speech (人人为我，我为人人) as often as not.
+_MIN_HITS = 3
 
 _DOUBLE = re.compile(r"(.)(?=\1)", re.DOTALL)
 _LONG_RUN = re.compile(r"(.)\1{3,}", re.DOTALL)
@@ -59,7 +62,7 @@ class Grid:
 
 def doubled_positions(line: str) -> list[int]:
     """Indices ``i`` with ``line[i] == line[i - 1]``, leaving out runs of four or more (rules, dots, laughter)."""
-    positions = [m.start() + 1 for m in _DOUBLE.finditer(line)]
+    positions = [m.end() for m in _DOUBLE.finditer(line)]
     if len(positions) > 2:
         runs = [(m.start(), m.end()) for m in _LONG_RUN.finditer(line)]
         if runs:
@@ -82,20 +85,22 @@ def _expected(n: int, period: int, phase: int) -> int:
 def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[Grid]:
     """Every (width, phase) whose grid positions are (almost) all doubled, with its evidence score.
 
-    Linear in the number of doubled positions: neighbours one period apart vote for that
-    period first, and only periods with enough votes are counted phase by phase.
+    Only grids with at least ``_MIN_HITS`` doubled positions and some evidence (a positive
+    score) are candidates. Linear in the number of doubled positions: neighbours one period
+    apart vote for that period first, and only periods with enough votes are counted phase by phase.
     """
     out: list[Grid] = []
     total = len(doubles)
     periods = _PERIODS if widths is WIDTHS else frozenset(w + 1 for w in widths)
-    if total < 2 or not periods:
+    if total < _MIN_HITS or not periods:
         return out
+    longest = (n - 1) // (_MIN_HITS - 1)  # a longer period has fewer than _MIN_HITS grid positions in the line
     distances: list[int] = []
     for gap in range(1, min(total, _NEIGHBOURS + 1)):  # a few true reduplications may sit in between
         distances.extend(map(operator.sub, doubles[gap:], doubles))
     pairs = Counter(distances)
     for period, pair_votes in pairs.items():
-        if period not in periods:
+        if period > longest or period not in periods:
             continue
         floor = (n - 1) // period  # the fewest grid positions any phase has
         need = max(2, floor - floor // 10)
@@ -104,7 +109,7 @@ def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[G
             continue
         votes = Counter(map(period.__rmod__, doubles))
         for phase, hits in votes.items():
-            if hits < need:
+            if hits < need or hits < _MIN_HITS:
                 continue
             expected = _expected(n, period, phase)
             misses = expected - hits
@@ -114,21 +119,20 @@ def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[G
             # log-likelihood of `hits` doubled grid positions against chance, less the cost of
             # choosing a phase and of each grid position that is not doubled
             score = (hits - 2 * misses) * -math.log(background) - math.log(period)
-            out.append(Grid(period - 1, phase, hits, expected, score))
+            if score > 0:
+                out.append(Grid(period - 1, phase, hits, expected, score))
     return out
 
 
 def find_grid(line: str, widths: Iterable[int] = WIDTHS) -> Grid | None:
     """The doubling grid of one paragraph, if its own evidence is strong; else None."""
     doubles = doubled_positions(line)
-    if len(doubles) < 3:
-        return None
     return _best_own(_candidates(len(line), doubles, widths))
 
 
 def _best_own(cands: Sequence[Grid]) -> Grid | None:
     threshold = _EVIDENCE + math.log(len(WIDTHS))
-    strong = [g for g in cands if g.hits >= 3 and g.score >= threshold]
+    strong = [g for g in cands if g.score >= threshold]
     if not strong:
         return None
     return max(strong, key=lambda g: (g.score, -g.width))
@@ -163,12 +167,11 @@ def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
     pooled: dict[int, float] = {}
     for line in lines:
         doubles = doubled_positions(line)
-        cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= 2 else []
+        cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= _MIN_HITS else []
         info.append((doubles, cands))
         best_per_width: dict[int, float] = {}
         for g in cands:
-            # two doubled characters a width apart are a figure of speech (人人为我，我为人人) as often as not
-            if g.hits >= 3 and g.score > best_per_width.get(g.width, 0.0):
+            if g.score > best_per_width.get(g.width, 0.0):
                 best_per_width[g.width] = g.score
         for width, score in best_per_width.items():
             pooled[width] = pooled.get(width, 0.0) + score
@@ -179,7 +182,7 @@ def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
             doc_width = width
     out: list[str] = []
     for line, (doubles, cands) in zip(lines, info, strict=True):
-        grid = _best_own(cands)
+        grid = _best_own(cands) if cands else None
         if grid is None and doc_width is not None and doubles:
             grid = _short_line_grid(line, doubles, doc_width)
         out.append(undouble(line, grid) if grid else line)
@@ -237,7 +240,7 @@ class _Rules:
     list_header: _Family
     disclaimer_reason: str
     strong: re.Pattern[str]
-    strong_terms: tuple[str, ...]
+    any_strong: re.Pattern[str]  # finds any strong term in casefolded text
     weak: re.Pattern[str]
     title_reason: str
     title_max: int
@@ -264,7 +267,7 @@ def _rules() -> _Rules:
         list_header=family("list_header"),
         disclaimer_reason=disclaimer["reason"],
         strong=_terms(disclaimer["strong"]),
-        strong_terms=tuple(t.casefold() for t in disclaimer["strong"]),
+        any_strong=re.compile("|".join(re.escape(t.casefold()) for t in disclaimer["strong"])),
         weak=_terms(disclaimer["weak"]),
         title_reason=title["reason"],
         title_max=int(title["max_length"]),
@@ -286,7 +289,16 @@ _TRAILING = " \t:：>»›→…·|"
 
 def _nfkc(line: str) -> str:
     # patterns spell full-width punctuation themselves; only full-width letters and digits need folding
-    return unicodedata.normalize("NFKC", line) if _FULLWIDTH_RE.search(line) else line
+    if not _FULLWIDTH_RE.search(line):
+        return line
+    # NFKC is slow on a long Chinese line; once the full-width forms are folded (as NFKC folds
+    # them: each to one ASCII character) there is usually nothing left for it to do
+    folded = _FULLWIDTH_FORM.sub(_ascii_form, line)
+    return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", folded)
+
+
+def _ascii_form(m: re.Match[str]) -> str:
+    return chr(ord(m[0]) - 0xFEE0)
 
 
 def _key(line: str) -> str:
@@ -313,8 +325,7 @@ def _match_family(key: str, rules: _Rules) -> str | None:
 
 
 def _is_disclaimer(key: str, rules: _Rules) -> bool:
-    folded = key.casefold()
-    if not any(t in folded for t in rules.strong_terms):  # the fast path: one C-level search per term
+    if not rules.any_strong.search(key.casefold()):  # the fast path: most lines name no strong term
         return False
     strong = len({m.casefold() for m in rules.strong.findall(key)})
     weak = len({m.casefold() for m in rules.weak.findall(key)})
@@ -376,6 +387,8 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
+_FULLWIDTH_FORM = re.compile("[\uff01-\uff5e]")  # ！ to ～
+_FULLWIDTH_ALNUM_RE = re.compile(f"[{''.join(map(chr, _FULLWIDTH_ALNUM))}]")
 _ASCII_PUNCT = re.compile(r"[,;:?!()]")
 _CJK_OR_PUNCT = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"  # kana and hanzi
@@ -384,9 +397,8 @@ _CJK_OR_PUNCT = (
 _CJK_SPACE = re.compile(f"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
-_SPACES = re.compile(r"\s+")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_LATIN = re.compile("[A-Za-z]")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_LATIN_RUN = re.compile("[A-Za-z]+")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -413,29 +425,43 @@ def _is_cjk_or_punct(ch: str) -> bool:
     )
 
 
-def _trim(line: str) -> str:
-    """Zero-width and control characters out, ends trimmed (before doubling repair: widths count characters)."""
-    if _ZERO_WIDTH_RE.search(line):
-        line = line.translate(_ZERO_WIDTH)
-    return _CONTROL.sub(" ", line).strip()
+def _trimmed_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, zero-width and control characters out, ends trimmed.
+
+    Done before doubling repair: widths count characters. Each kind of character is
+    looked for once in the whole text; most texts have none.
+    """
+    if _ZERO_WIDTH_RE.search(text):  # none of them breaks a line, so they can go before splitting
+        text = _ZERO_WIDTH_RE.sub("", text)
+    lines = text.splitlines()
+    if _CONTROL.search(text):  # some of them do break lines (\x1c-\x1e, \x85): line by line
+        lines = [_CONTROL.sub(" ", line) for line in lines]
+    return [t for t in (line.strip() for line in lines) if t]
 
 
 def normalise(line: str) -> str:
     """NFC, ASCII digits and letters, one space at most (none between CJK), Chinese punctuation beside CJK."""
     if _ZERO_WIDTH_RE.search(line):
         line = line.translate(_ZERO_WIDTH)
+    return _normalise_trimmed(line)
+
+
+def _normalise_trimmed(line: str) -> str:
+    """:func:`normalise` for a line already without zero-width characters."""
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
-    if _FULLWIDTH_RE.search(line):
+    if _FULLWIDTH_ALNUM_RE.search(line):
         line = line.translate(_FULLWIDTH_ALNUM)
-    line = _SPACES.sub(" ", line).strip()
+    line = " ".join(line.split())  # what \s+ → " " and strip() do, in one C call
     if line.isascii():
         return line  # nothing Chinese to make consistent
     if _ASCII_PUNCT.search(line):
         line = _cjk_punctuation(line)
     if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
         line = _CJK_SPACE.sub("", line)
-    return _REPEATED_PUNCT.sub(r"\1", line)
+    if _REPEATED_PUNCT.search(line):  # sub with a group reference costs more than a search
+        line = _REPEATED_PUNCT.sub(r"\1", line)
+    return line
 
 
 def _cjk_punctuation(line: str) -> str:
@@ -469,8 +495,8 @@ def _cjk_punctuation(line: str) -> str:
 def language_of(text: str) -> str:
     """ "zh" when CJK characters carry the text (one counts as much as three Latin letters), else "en"."""
     sample = text[:200_000]
-    cjk = len(_CJK.findall(sample))
-    latin = len(_LATIN.findall(sample))
+    cjk = sum(map(len, _CJK_RUN.findall(sample)))
+    latin = sum(map(len, _LATIN_RUN.findall(sample)))
     return "zh" if cjk and cjk * 3 >= latin else "en"
 
 
@@ -519,7 +545,7 @@ def _comparable(line: str) -> str:
 
 def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> CleanText:
     """The study text of ``src``: title once, body paragraphs, notices and dropped lines."""
-    original = [t for t in (_trim(raw) for raw in src.text.splitlines()) if t]
+    original = _trimmed_lines(src.text)
     lines, _ = repair_doubling(original)
     dropped: list[Dropped] = []
     kept: list[str] = []
@@ -532,7 +558,7 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
             reasons[i] = reasons[i] or reason
     for raw, line, reason in zip(original, lines, reasons, strict=True):
         if reason is None:
-            text = normalise(line)
+            text = _normalise_trimmed(line)
             if text:
                 kept.append(text)
         else:
