@@ -20,6 +20,7 @@ import functools
 import math
 import operator
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -63,7 +64,8 @@ class Grid:
 def doubled_positions(line: str) -> list[int]:
     """Indices ``i`` with ``line[i] == line[i - 1]``, leaving out runs of four or more (rules, dots, laughter)."""
     positions = [m.end() for m in _DOUBLE.finditer(line)]
-    if len(positions) > 2:
+    # a run of four or more leaves three neighbouring positions: only then look for runs
+    if len(positions) > 2 and 1 in map(operator.sub, positions[1:], positions):
         runs = [(m.start(), m.end()) for m in _LONG_RUN.finditer(line)]
         if runs:
             inside: set[int] = set()
@@ -98,17 +100,19 @@ def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[G
     distances: list[int] = []
     for gap in range(1, min(total, _NEIGHBOURS + 1)):  # a few true reduplications may sit in between
         distances.extend(map(operator.sub, doubles[gap:], doubles))
-    pairs = Counter(distances)
-    for period, pair_votes in pairs.items():
-        if period > longest or period not in periods:
+    # in any order: a grid's rank among the others depends on its width, not on where it was found
+    for period in periods.intersection(distances):
+        if period > longest:
             continue
+        pair_votes = distances.count(period)  # a handful of periods: cheaper than counting every distance
         floor = (n - 1) // period  # the fewest grid positions any phase has
         need = max(2, floor - floor // 10)
         # doubled grid positions come in runs one period apart, broken only by misses
         if need > total or pair_votes < max(1, need - (floor + 1) // 10 - 1):
             continue
-        votes = Counter(map(period.__rmod__, doubles))
-        for phase, hits in votes.items():
+        phases = list(map(period.__rmod__, doubles))
+        for phase in dict.fromkeys(phases):  # in order of first appearance
+            hits = phases.count(phase)
             if hits < need or hits < _MIN_HITS:
                 continue
             expected = _expected(n, period, phase)
@@ -142,11 +146,14 @@ def undouble(line: str, grid: Grid) -> str:
     """``line`` with the doubled character removed at each doubled grid position."""
     period = grid.width + 1
     start = grid.phase if grid.phase else period
-    chars = list(line)
+    pieces: list[str] = []
+    kept = 0  # where the piece after the last removed character starts
     for i in range(start, len(line), period):
         if line[i] == line[i - 1]:
-            chars[i] = ""
-    return "".join(chars)
+            pieces.append(line[kept:i])
+            kept = i + 1
+    pieces.append(line[kept:])
+    return "".join(pieces)
 
 
 @functools.cache
@@ -169,6 +176,8 @@ def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
         doubles = doubled_positions(line)
         cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= _MIN_HITS else []
         info.append((doubles, cands))
+        if not cands:
+            continue
         best_per_width: dict[int, float] = {}
         for g in cands:
             if g.score > best_per_width.get(g.width, 0.0):
@@ -235,8 +244,22 @@ class _Family:
 
 
 @dataclass(frozen=True)
+class _Families:
+    """Families tried in order, as one pattern: group ``f<i>`` takes part in a match of family ``i``."""
+
+    pattern: re.Pattern[str]
+    reasons: tuple[str, ...]
+
+    def reason(self, key: str) -> str | None:
+        hit = self.pattern.match(key)
+        if hit is None:
+            return None
+        return next(r for i, r in enumerate(self.reasons) if hit.group(f"f{i}") is not None)
+
+
+@dataclass(frozen=True)
 class _Rules:
-    families: tuple[_Family, ...]
+    by_length: tuple[_Families, ...]  # the families that look at a key of each length
     list_header: _Family
     disclaimer_reason: str
     strong: re.Pattern[str]
@@ -263,7 +286,7 @@ def _rules() -> _Rules:
     disclaimer = data["disclaimer"]
     title = data["document_title"]
     return _Rules(
-        families=tuple(family(k) for k in ("prompt", "counter", "page_marker", "banner")),
+        by_length=_by_length([family(k) for k in ("prompt", "counter", "page_marker", "banner")]),
         list_header=family("list_header"),
         disclaimer_reason=disclaimer["reason"],
         strong=_terms(disclaimer["strong"]),
@@ -274,6 +297,19 @@ def _rules() -> _Rules:
         extensions=frozenset(e.casefold() for e in title["extensions"]),
         tags=frozenset(t.casefold() for t in title["tags"]),
     )
+
+
+def _by_length(families: Sequence[_Family]) -> tuple[_Families, ...]:
+    """For each key length up to the longest max_length, its families as one pattern (one match per line)."""
+    combined: dict[tuple[int, ...], _Families] = {}
+    out: list[_Families] = []
+    for n in range(max(f.max_length for f in families) + 1):
+        which = tuple(i for i, f in enumerate(families) if n <= f.max_length)
+        if which not in combined:
+            body = "|".join(f"(?P<f{i}>{families[j].pattern.pattern})" for i, j in enumerate(which))
+            combined[which] = _Families(re.compile(body, re.IGNORECASE), tuple(families[j].reason for j in which))
+        out.append(combined[which])
+    return tuple(out)
 
 
 def _terms(terms: Iterable[str]) -> re.Pattern[str]:
@@ -315,13 +351,8 @@ def _family_reason(line: str, key: str, rules: _Rules) -> str | None:
 
 
 def _match_family(key: str, rules: _Rules) -> str | None:
-    for fam in rules.families:
-        if len(key) > fam.max_length:
-            continue
-        hit = fam.pattern.match(key)
-        if hit:
-            return fam.reason
-    return None
+    n = len(key)
+    return rules.by_length[n].reason(key) if n < len(rules.by_length) else None
 
 
 def _is_disclaimer(key: str, rules: _Rules) -> bool:
@@ -333,7 +364,7 @@ def _is_disclaimer(key: str, rules: _Rules) -> bool:
 
 
 def _is_document_title(key: str, rules: _Rules) -> bool:
-    if len(key) > rules.title_max:
+    if len(key) > rules.title_max or "." not in key:  # a file name has an extension
         return False
     words = key.split()
     while len(words) > 1 and words[-1].casefold() in rules.tags:
@@ -388,7 +419,8 @@ _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFE
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
 _FULLWIDTH_FORM = re.compile("[\uff01-\uff5e]")  # ！ to ～
-_FULLWIDTH_ALNUM_RE = re.compile(f"[{''.join(map(chr, _FULLWIDTH_ALNUM))}]")
+_FULLWIDTH_ALNUM_CHARS = "".join(map(chr, _FULLWIDTH_ALNUM))
+_FULLWIDTH_ALNUM_RE = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 _ASCII_PUNCT = re.compile(r"[,;:?!()]")
 _CJK_OR_PUNCT = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"  # kana and hanzi
@@ -397,8 +429,11 @@ _CJK_OR_PUNCT = (
 _CJK_SPACE = re.compile(f"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
+#: What the steps of normalisation between NFC and the repeated punctuation look for:
+#: full-width letters and digits, white space, ASCII punctuation.
+_MAY_CHANGE = re.compile(rf"[\s{_FULLWIDTH_ALNUM_CHARS},;:?!()]")
 _CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
-_LATIN_RUN = re.compile("[A-Za-z]+")
+_LATIN_LETTERS = string.ascii_letters.encode("ascii")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -450,15 +485,16 @@ def _normalise_trimmed(line: str) -> str:
     """:func:`normalise` for a line already without zero-width characters."""
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
-    if _FULLWIDTH_ALNUM_RE.search(line):
-        line = line.translate(_FULLWIDTH_ALNUM)
-    line = " ".join(line.split())  # what \s+ → " " and strip() do, in one C call
-    if line.isascii():
-        return line  # nothing Chinese to make consistent
-    if _ASCII_PUNCT.search(line):
-        line = _cjk_punctuation(line)
-    if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
-        line = _CJK_SPACE.sub("", line)
+    if _MAY_CHANGE.search(line):  # most Chinese lines have nothing for these steps
+        if _FULLWIDTH_ALNUM_RE.search(line):
+            line = line.translate(_FULLWIDTH_ALNUM)
+        line = " ".join(line.split())  # what \s+ → " " and strip() do, in one C call
+        if line.isascii():
+            return line  # nothing Chinese to make consistent
+        if _ASCII_PUNCT.search(line):
+            line = _cjk_punctuation(line)
+        if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
+            line = _CJK_SPACE.sub("", line)
     if _REPEATED_PUNCT.search(line):  # sub with a group reference costs more than a search
         line = _REPEATED_PUNCT.sub(r"\1", line)
     return line
@@ -495,9 +531,16 @@ def _cjk_punctuation(line: str) -> str:
 def language_of(text: str) -> str:
     """ "zh" when CJK characters carry the text (one counts as much as three Latin letters), else "en"."""
     sample = text[:200_000]
-    cjk = sum(map(len, _CJK_RUN.findall(sample)))
-    latin = sum(map(len, _LATIN_RUN.findall(sample)))
-    return "zh" if cjk and cjk * 3 >= latin else "en"
+    ascii_only = sample.encode("ascii", "ignore")  # the Latin letters, and the rest of ASCII
+    latin = len(ascii_only) - len(ascii_only.translate(None, _LATIN_LETTERS))
+    # CJK characters are counted only until there are enough of them (most Chinese texts: a few runs)
+    enough = max(1, -(-latin // 3))
+    cjk = 0
+    for run in _CJK_RUN.finditer(sample):
+        cjk += run.end() - run.start()
+        if cjk >= enough:
+            return "zh"
+    return "en"
 
 
 # ---------------------------------------------------------------- title and truncation
@@ -569,8 +612,9 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
         title = kept.pop(0).lstrip("#").strip()
     body: list[str] = []
     if not options.keep_boilerplate:
+        title_seen = _comparable(title)
         for line in kept:
-            if title and _comparable(line) == _comparable(title):  # also a PDF's running header
+            if title and _comparable(line) == title_seen:  # also a PDF's running header
                 dropped.append(Dropped(text=line, reason="repeated title"))
             elif body and line == body[-1] and len(line) >= 8:  # a short line ("是") can repeat in a table
                 dropped.append(Dropped(text=line, reason="repeated line"))

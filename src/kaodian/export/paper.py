@@ -320,10 +320,10 @@ def paper_paths(path: Path, paper_list: Sequence[Paper]) -> list[Path]:
 
 def source_text(item: Item, paper: Paper) -> str:
     src = item.question.source
-    parts = list(src.section)
+    parts = src.section
     if paper.sources_with_title or not parts:
-        parts.insert(0, src.title or src.document)
-    return str(paper.strings["path_separator"]).join(p for p in parts if p)
+        parts = (src.title or src.document, *parts)
+    return str(paper.strings["path_separator"]).join(filter(None, parts))
 
 
 def key_entry(item: Item, paper: Paper) -> KeyEntry:

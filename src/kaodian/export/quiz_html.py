@@ -29,6 +29,7 @@ def _fixed(text: str) -> str:
     return _e(text)
 
 
+@functools.cache
 def _blank(em: int, cls: str = "blank") -> str:
     return f'<span class="{cls}" style="width:{em}em"></span>'
 
@@ -105,13 +106,13 @@ def _header(paper: Paper) -> list[str]:
 def _key(paper: Paper, alone: bool) -> list[str]:
     s = paper.strings
     number_format, source_label = str(s["number"]), str(s["source"])
-    entries = {e.number: e for e in paper.key()}
+    entries = iter(paper.key())  # in the order of the items, section by section
     sources: dict[str, str] = {}  # most questions share their source with others: escape it once
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
-        for item in section.items:
-            e = entries[item.number]
+        for _ in section.items:
+            e = next(entries)
             number = _fixed(number_format.format(n=e.number))
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if e.answer:
