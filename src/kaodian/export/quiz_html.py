@@ -40,31 +40,34 @@ def _labels(label: str) -> tuple[str, ...]:
     return tuple(f'<li><span class="label">{_e(label.format(letter=letter))}</span>' for letter in LETTERS)
 
 
-def _choices(item: Item, paper: Paper) -> list[str]:
+def _choices(out: list[str], item: Item, paper: Paper) -> None:
     labels = _labels(str(paper.strings["choice_label"]))
-    out = [f'<ol class="choices cols-{item.columns}">']
+    out.append(f'<ol class="choices cols-{item.columns}">')
     out.extend(f"{label}{_e(choice)}</li>" for label, choice in zip(labels, item.choices, strict=False))
     out.append("</ol>")
-    return out
+
+
+def _cloze_blank(_n: int, answer: str) -> str:
+    return _blank(blank_em(answer))
 
 
 def _prompt(item: Item, paper: Paper) -> str:
     q = item.question
     if q.type == "cloze":
-        return q.fill(lambda _n, answer: _blank(blank_em(answer)), _e)
+        return q.fill(_cloze_blank, _e)
     text = _e(q.prompt)
     if q.type == "truefalse":
         text += f'<span class="bracket">{_fixed(str(paper.strings["bracket"]))}</span>'
     return text
 
 
-def _item(item: Item, paper: Paper, kind: str) -> list[str]:
+def _item(out: list[str], item: Item, paper: Paper, kind: str) -> None:
     s = paper.strings
     number = _fixed(str(s["number"]).format(n=item.number))
-    out = [f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">']
+    out.append(f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">')
     out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
     if item.choices:
-        out.extend(_choices(item, paper))
+        _choices(out, item, paper)
     if kind == "order":
         out.append(f'<p class="order-answer">{_fixed(str(s["order_hint"]))}{_blank(len(item.choices) * 2 + 2)}</p>')
     elif kind == "short":
@@ -72,15 +75,14 @@ def _item(item: Item, paper: Paper, kind: str) -> list[str]:
         rules = '<div class="rule"></div>' * answer_lines(item)
         out.append(f'<div class="room"><span class="answer-hint">{_fixed(str(s["answer_room"]))}</span>{rules}</div>')
     out.append("</div></div>")
-    return out
 
 
-def _section(section: Section, paper: Paper) -> list[str]:
-    out = [f'<section class="part {section.kind}">', f"<h2>{_e(section.heading)}</h2>"]
+def _section(out: list[str], section: Section, paper: Paper) -> None:
+    out.append(f'<section class="part {section.kind}">')
+    out.append(f"<h2>{_e(section.heading)}</h2>")
     for item in section.items:
-        out.extend(_item(item, paper, section.kind))
+        _item(out, item, paper, section.kind)
     out.append("</section>")
-    return out
 
 
 def _header(paper: Paper) -> list[str]:
@@ -146,7 +148,7 @@ def render_html(paper: Paper, *, key: bool = True, key_only: bool = False) -> st
         out.append('<main class="paper">')
         out.extend(_header(paper))
         for section in paper.sections:
-            out.extend(_section(section, paper))
+            _section(out, section, paper)
         out.append("</main>")
     if key or key_only:
         out.extend(_key(paper, alone=key_only))
