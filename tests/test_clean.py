@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+import unicodedata
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -271,6 +272,32 @@ def test_markers_are_kept_as_written() -> None:
 def test_language(text: str, language: str) -> None:
     assert language_of(text) == language
     assert clean_source(src(text)).language == language
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return any(
+        lo <= o <= hi
+        for lo, hi in ((0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FFFF))
+    )
+
+
+@given(st.text(alphabet=st.sampled_from("abZ é中文ア，人ｚ１\U00020000\ud800"), max_size=40))
+def test_language_weighs_every_character(text: str) -> None:
+    # one CJK character counts as much as three Latin letters, however the text is scanned
+    cjk = sum(map(_is_cjk, text))
+    latin = sum(ch.isascii() and ch.isalpha() for ch in text)
+    assert language_of(text) == ("zh" if cjk and cjk * 3 >= latin else "en")
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ＶＩＰ下载：；？１ａ⒈①⑴Ⓐ…\u3000e\u0301\u0308가\u1100\u1161ﬁ㎡ -"), max_size=30)
+)
+def test_boilerplate_keys_are_nfkc(text: str) -> None:
+    # the boilerplate patterns see a line with full-width letters or digits in NFKC, whatever shortcut gets there
+    from kaodian.clean import _FULLWIDTH_RE, _nfkc
+
+    assert _nfkc(text) == (unicodedata.normalize("NFKC", text) if _FULLWIDTH_RE.search(text) else text)
 
 
 # ---------------------------------------------------------------- title and truncation

@@ -20,6 +20,7 @@ import functools
 import math
 import operator
 import re
+import string
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -41,6 +42,9 @@ _MIN_BACKGROUND = 0.02
 
 #: How many doubled positions ahead a grid neighbour is looked for.
 _NEIGHBOURS = 5
+#: The fewest doubled grid positions that count as evidence: two doubled characters a width
+#: apart are a figure of speech (人人为我，我为人人) as often as not.
+_MIN_HITS = 3
 
 _DOUBLE = re.compile(r"(.)(?=\1)", re.DOTALL)
 _LONG_RUN = re.compile(r"(.)\1{3,}", re.DOTALL)
@@ -59,8 +63,9 @@ class Grid:
 
 def doubled_positions(line: str) -> list[int]:
     """Indices ``i`` with ``line[i] == line[i - 1]``, leaving out runs of four or more (rules, dots, laughter)."""
-    positions = [m.start() + 1 for m in _DOUBLE.finditer(line)]
-    if len(positions) > 2:
+    positions = [m.end() for m in _DOUBLE.finditer(line)]
+    # a run of four or more leaves three neighbouring positions: only then look for runs
+    if len(positions) > 2 and 1 in map(operator.sub, positions[1:], positions):
         runs = [(m.start(), m.end()) for m in _LONG_RUN.finditer(line)]
         if runs:
             inside: set[int] = set()
@@ -82,29 +87,33 @@ def _expected(n: int, period: int, phase: int) -> int:
 def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[Grid]:
     """Every (width, phase) whose grid positions are (almost) all doubled, with its evidence score.
 
-    Linear in the number of doubled positions: neighbours one period apart vote for that
-    period first, and only periods with enough votes are counted phase by phase.
+    Only grids with at least ``_MIN_HITS`` doubled positions and some evidence (a positive
+    score) are candidates. Linear in the number of doubled positions: neighbours one period
+    apart vote for that period first, and only periods with enough votes are counted phase by phase.
     """
     out: list[Grid] = []
     total = len(doubles)
     periods = _PERIODS if widths is WIDTHS else frozenset(w + 1 for w in widths)
-    if total < 2 or not periods:
+    if total < _MIN_HITS or not periods:
         return out
+    longest = (n - 1) // (_MIN_HITS - 1)  # a longer period has fewer than _MIN_HITS grid positions in the line
     distances: list[int] = []
     for gap in range(1, min(total, _NEIGHBOURS + 1)):  # a few true reduplications may sit in between
         distances.extend(map(operator.sub, doubles[gap:], doubles))
-    pairs = Counter(distances)
-    for period, pair_votes in pairs.items():
-        if period not in periods:
+    # in any order: a grid's rank among the others depends on its width, not on where it was found
+    for period in periods.intersection(distances):
+        if period > longest:
             continue
+        pair_votes = distances.count(period)  # a handful of periods: cheaper than counting every distance
         floor = (n - 1) // period  # the fewest grid positions any phase has
         need = max(2, floor - floor // 10)
         # doubled grid positions come in runs one period apart, broken only by misses
         if need > total or pair_votes < max(1, need - (floor + 1) // 10 - 1):
             continue
-        votes = Counter(map(period.__rmod__, doubles))
-        for phase, hits in votes.items():
-            if hits < need:
+        phases = list(map(period.__rmod__, doubles))
+        for phase in dict.fromkeys(phases):  # in order of first appearance
+            hits = phases.count(phase)
+            if hits < need or hits < _MIN_HITS:
                 continue
             expected = _expected(n, period, phase)
             misses = expected - hits
@@ -114,21 +123,20 @@ def _candidates(n: int, doubles: Sequence[int], widths: Iterable[int]) -> list[G
             # log-likelihood of `hits` doubled grid positions against chance, less the cost of
             # choosing a phase and of each grid position that is not doubled
             score = (hits - 2 * misses) * -math.log(background) - math.log(period)
-            out.append(Grid(period - 1, phase, hits, expected, score))
+            if score > 0:
+                out.append(Grid(period - 1, phase, hits, expected, score))
     return out
 
 
 def find_grid(line: str, widths: Iterable[int] = WIDTHS) -> Grid | None:
     """The doubling grid of one paragraph, if its own evidence is strong; else None."""
     doubles = doubled_positions(line)
-    if len(doubles) < 3:
-        return None
     return _best_own(_candidates(len(line), doubles, widths))
 
 
 def _best_own(cands: Sequence[Grid]) -> Grid | None:
     threshold = _EVIDENCE + math.log(len(WIDTHS))
-    strong = [g for g in cands if g.hits >= 3 and g.score >= threshold]
+    strong = [g for g in cands if g.score >= threshold]
     if not strong:
         return None
     return max(strong, key=lambda g: (g.score, -g.width))
@@ -138,11 +146,14 @@ def undouble(line: str, grid: Grid) -> str:
     """``line`` with the doubled character removed at each doubled grid position."""
     period = grid.width + 1
     start = grid.phase if grid.phase else period
-    chars = list(line)
+    pieces: list[str] = []
+    kept = 0  # where the piece after the last removed character starts
     for i in range(start, len(line), period):
         if line[i] == line[i - 1]:
-            chars[i] = ""
-    return "".join(chars)
+            pieces.append(line[kept:i])
+            kept = i + 1
+    pieces.append(line[kept:])
+    return "".join(pieces)
 
 
 @functools.cache
@@ -163,12 +174,13 @@ def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
     pooled: dict[int, float] = {}
     for line in lines:
         doubles = doubled_positions(line)
-        cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= 2 else []
+        cands = _candidates(len(line), doubles, WIDTHS) if len(doubles) >= _MIN_HITS else []
         info.append((doubles, cands))
+        if not cands:
+            continue
         best_per_width: dict[int, float] = {}
         for g in cands:
-            # two doubled characters a width apart are a figure of speech (人人为我，我为人人) as often as not
-            if g.hits >= 3 and g.score > best_per_width.get(g.width, 0.0):
+            if g.score > best_per_width.get(g.width, 0.0):
                 best_per_width[g.width] = g.score
         for width, score in best_per_width.items():
             pooled[width] = pooled.get(width, 0.0) + score
@@ -179,7 +191,7 @@ def repair_doubling(lines: Sequence[str]) -> tuple[list[str], int | None]:
             doc_width = width
     out: list[str] = []
     for line, (doubles, cands) in zip(lines, info, strict=True):
-        grid = _best_own(cands)
+        grid = _best_own(cands) if cands else None
         if grid is None and doc_width is not None and doubles:
             grid = _short_line_grid(line, doubles, doc_width)
         out.append(undouble(line, grid) if grid else line)
@@ -232,12 +244,26 @@ class _Family:
 
 
 @dataclass(frozen=True)
+class _Families:
+    """Families tried in order, as one pattern: group ``f<i>`` takes part in a match of family ``i``."""
+
+    pattern: re.Pattern[str]
+    reasons: tuple[str, ...]
+
+    def reason(self, key: str) -> str | None:
+        hit = self.pattern.match(key)
+        if hit is None:
+            return None
+        return next(r for i, r in enumerate(self.reasons) if hit.group(f"f{i}") is not None)
+
+
+@dataclass(frozen=True)
 class _Rules:
-    families: tuple[_Family, ...]
+    by_length: tuple[_Families, ...]  # the families that look at a key of each length
     list_header: _Family
     disclaimer_reason: str
     strong: re.Pattern[str]
-    strong_terms: tuple[str, ...]
+    any_strong: re.Pattern[str]  # finds any strong term in casefolded text
     weak: re.Pattern[str]
     title_reason: str
     title_max: int
@@ -260,17 +286,30 @@ def _rules() -> _Rules:
     disclaimer = data["disclaimer"]
     title = data["document_title"]
     return _Rules(
-        families=tuple(family(k) for k in ("prompt", "counter", "page_marker", "banner")),
+        by_length=_by_length([family(k) for k in ("prompt", "counter", "page_marker", "banner")]),
         list_header=family("list_header"),
         disclaimer_reason=disclaimer["reason"],
         strong=_terms(disclaimer["strong"]),
-        strong_terms=tuple(t.casefold() for t in disclaimer["strong"]),
+        any_strong=re.compile("|".join(re.escape(t.casefold()) for t in disclaimer["strong"])),
         weak=_terms(disclaimer["weak"]),
         title_reason=title["reason"],
         title_max=int(title["max_length"]),
         extensions=frozenset(e.casefold() for e in title["extensions"]),
         tags=frozenset(t.casefold() for t in title["tags"]),
     )
+
+
+def _by_length(families: Sequence[_Family]) -> tuple[_Families, ...]:
+    """For each key length up to the longest max_length, its families as one pattern (one match per line)."""
+    combined: dict[tuple[int, ...], _Families] = {}
+    out: list[_Families] = []
+    for n in range(max(f.max_length for f in families) + 1):
+        which = tuple(i for i, f in enumerate(families) if n <= f.max_length)
+        if which not in combined:
+            body = "|".join(f"(?P<f{i}>{families[j].pattern.pattern})" for i, j in enumerate(which))
+            combined[which] = _Families(re.compile(body, re.IGNORECASE), tuple(families[j].reason for j in which))
+        out.append(combined[which])
+    return tuple(out)
 
 
 def _terms(terms: Iterable[str]) -> re.Pattern[str]:
@@ -286,7 +325,16 @@ _TRAILING = " \t:：>»›→…·|"
 
 def _nfkc(line: str) -> str:
     # patterns spell full-width punctuation themselves; only full-width letters and digits need folding
-    return unicodedata.normalize("NFKC", line) if _FULLWIDTH_RE.search(line) else line
+    if not _FULLWIDTH_RE.search(line):
+        return line
+    # NFKC is slow on a long Chinese line. Folding the usual compatibility characters first, each
+    # as NFKC folds it, leaves the same NFKC and usually nothing more for NFKC to do.
+    folded = _COMPAT.sub(_fold, line)
+    return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", folded)
+
+
+def _fold(m: re.Match[str]) -> str:
+    return _COMPAT_NFKC[m[0]]
 
 
 def _key(line: str) -> str:
@@ -303,18 +351,12 @@ def _family_reason(line: str, key: str, rules: _Rules) -> str | None:
 
 
 def _match_family(key: str, rules: _Rules) -> str | None:
-    for fam in rules.families:
-        if len(key) > fam.max_length:
-            continue
-        hit = fam.pattern.match(key)
-        if hit:
-            return fam.reason
-    return None
+    n = len(key)
+    return rules.by_length[n].reason(key) if n < len(rules.by_length) else None
 
 
 def _is_disclaimer(key: str, rules: _Rules) -> bool:
-    folded = key.casefold()
-    if not any(t in folded for t in rules.strong_terms):  # the fast path: one C-level search per term
+    if not rules.any_strong.search(key.casefold()):  # the fast path: most lines name no strong term
         return False
     strong = len({m.casefold() for m in rules.strong.findall(key)})
     weak = len({m.casefold() for m in rules.weak.findall(key)})
@@ -322,7 +364,7 @@ def _is_disclaimer(key: str, rules: _Rules) -> bool:
 
 
 def _is_document_title(key: str, rules: _Rules) -> bool:
-    if len(key) > rules.title_max:
+    if len(key) > rules.title_max or "." not in key:  # a file name has an extension
         return False
     words = key.split()
     while len(words) > 1 and words[-1].casefold() in rules.tags:
@@ -376,6 +418,15 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
+#: Compatibility characters common in Chinese text, with their NFKC: full-width forms (！ to ～),
+#: enclosed numbers and letters (① ⑴ ⒈ Ⓐ), the ellipsis and the ideographic space.
+_COMPAT_NFKC = {
+    ch: unicodedata.normalize("NFKC", ch)
+    for ch in map(chr, (*range(0xFF01, 0xFF5F), *range(0x2460, 0x2500), 0x2026, 0x3000))
+}
+_COMPAT = re.compile(f"[{''.join(_COMPAT_NFKC)}]")
+_FULLWIDTH_ALNUM_CHARS = "".join(map(chr, _FULLWIDTH_ALNUM))
+_FULLWIDTH_ALNUM_RE = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 _ASCII_PUNCT = re.compile(r"[,;:?!()]")
 _CJK_OR_PUNCT = (
     "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"  # kana and hanzi
@@ -384,9 +435,11 @@ _CJK_OR_PUNCT = (
 _CJK_SPACE = re.compile(f"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
-_SPACES = re.compile(r"\s+")
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
-_LATIN = re.compile("[A-Za-z]")
+#: What the steps of normalisation between NFC and the repeated punctuation look for:
+#: full-width letters and digits, white space, ASCII punctuation.
+_MAY_CHANGE = re.compile(rf"[\s{_FULLWIDTH_ALNUM_CHARS},;:?!()]")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+_LATIN_LETTERS = string.ascii_letters.encode("ascii")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
@@ -413,29 +466,44 @@ def _is_cjk_or_punct(ch: str) -> bool:
     )
 
 
-def _trim(line: str) -> str:
-    """Zero-width and control characters out, ends trimmed (before doubling repair: widths count characters)."""
-    if _ZERO_WIDTH_RE.search(line):
-        line = line.translate(_ZERO_WIDTH)
-    return _CONTROL.sub(" ", line).strip()
+def _trimmed_lines(text: str) -> list[str]:
+    """The non-empty lines of ``text``, zero-width and control characters out, ends trimmed.
+
+    Done before doubling repair: widths count characters. Each kind of character is
+    looked for once in the whole text; most texts have none.
+    """
+    if _ZERO_WIDTH_RE.search(text):  # none of them breaks a line, so they can go before splitting
+        text = _ZERO_WIDTH_RE.sub("", text)
+    lines = text.splitlines()
+    if _CONTROL.search(text):  # some of them do break lines (\x1c-\x1e, \x85): line by line
+        lines = [_CONTROL.sub(" ", line) for line in lines]
+    return [t for t in (line.strip() for line in lines) if t]
 
 
 def normalise(line: str) -> str:
     """NFC, ASCII digits and letters, one space at most (none between CJK), Chinese punctuation beside CJK."""
     if _ZERO_WIDTH_RE.search(line):
         line = line.translate(_ZERO_WIDTH)
+    return _normalise_trimmed(line)
+
+
+def _normalise_trimmed(line: str) -> str:
+    """:func:`normalise` for a line already without zero-width characters."""
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
-    if _FULLWIDTH_RE.search(line):
-        line = line.translate(_FULLWIDTH_ALNUM)
-    line = _SPACES.sub(" ", line).strip()
-    if line.isascii():
-        return line  # nothing Chinese to make consistent
-    if _ASCII_PUNCT.search(line):
-        line = _cjk_punctuation(line)
-    if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
-        line = _CJK_SPACE.sub("", line)
-    return _REPEATED_PUNCT.sub(r"\1", line)
+    if _MAY_CHANGE.search(line):  # most Chinese lines have nothing for these steps
+        if _FULLWIDTH_ALNUM_RE.search(line):
+            line = line.translate(_FULLWIDTH_ALNUM)
+        line = " ".join(line.split())  # what \s+ → " " and strip() do, in one C call
+        if line.isascii():
+            return line  # nothing Chinese to make consistent
+        if _ASCII_PUNCT.search(line):
+            line = _cjk_punctuation(line)
+        if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
+            line = _CJK_SPACE.sub("", line)
+    if _REPEATED_PUNCT.search(line):  # sub with a group reference costs more than a search
+        line = _REPEATED_PUNCT.sub(r"\1", line)
+    return line
 
 
 def _cjk_punctuation(line: str) -> str:
@@ -469,9 +537,16 @@ def _cjk_punctuation(line: str) -> str:
 def language_of(text: str) -> str:
     """ "zh" when CJK characters carry the text (one counts as much as three Latin letters), else "en"."""
     sample = text[:200_000]
-    cjk = len(_CJK.findall(sample))
-    latin = len(_LATIN.findall(sample))
-    return "zh" if cjk and cjk * 3 >= latin else "en"
+    ascii_only = sample.encode("ascii", "ignore")  # the Latin letters, and the rest of ASCII
+    latin = len(ascii_only) - len(ascii_only.translate(None, _LATIN_LETTERS))
+    # CJK characters are counted only until there are enough of them (most Chinese texts: a few runs)
+    enough = max(1, -(-latin // 3))
+    cjk = 0
+    for run in _CJK_RUN.finditer(sample):
+        cjk += run.end() - run.start()
+        if cjk >= enough:
+            return "zh"
+    return "en"
 
 
 # ---------------------------------------------------------------- title and truncation
@@ -519,7 +594,7 @@ def _comparable(line: str) -> str:
 
 def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> CleanText:
     """The study text of ``src``: title once, body paragraphs, notices and dropped lines."""
-    original = [t for t in (_trim(raw) for raw in src.text.splitlines()) if t]
+    original = _trimmed_lines(src.text)
     lines, _ = repair_doubling(original)
     dropped: list[Dropped] = []
     kept: list[str] = []
@@ -532,7 +607,7 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
             reasons[i] = reasons[i] or reason
     for raw, line, reason in zip(original, lines, reasons, strict=True):
         if reason is None:
-            text = normalise(line)
+            text = _normalise_trimmed(line)
             if text:
                 kept.append(text)
         else:
@@ -543,8 +618,9 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
         title = kept.pop(0).lstrip("#").strip()
     body: list[str] = []
     if not options.keep_boilerplate:
+        title_seen = _comparable(title)
         for line in kept:
-            if title and _comparable(line) == _comparable(title):  # also a PDF's running header
+            if title and _comparable(line) == title_seen:  # also a PDF's running header
                 dropped.append(Dropped(text=line, reason="repeated title"))
             elif body and line == body[-1] and len(line) >= 8:  # a short line ("是") can repeat in a table
                 dropped.append(Dropped(text=line, reason="repeated line"))

@@ -7,6 +7,7 @@ escaped underscores sized to the answer.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -15,13 +16,17 @@ from ..model import Question
 from ..options import BuildOptions
 from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em
 
-_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|~&#"})
+_MARKUP = "\\`*_[]<>|~&#"
+_SPECIAL = str.maketrans({c: "\\" + c for c in _MARKUP})
+_HAS_SPECIAL = re.compile(f"[{re.escape(_MARKUP)}]")
 _INDENT = "    "  # four spaces: continuation lines of an ordered-list item up to "999. "
 
 
 def escape_md(text: str) -> str:
     """Text that Markdown prints as written: special characters backslash-escaped, lines joined."""
-    return " ".join(text.split("\n")).translate(_SPECIAL)
+    text = text.replace("\n", " ")
+    # most text has nothing to escape, and translate() is slow on Chinese text: look first
+    return text.translate(_SPECIAL) if _HAS_SPECIAL.search(text) else text
 
 
 def _blank(em: int) -> str:

@@ -34,6 +34,7 @@ def layout() -> dict[str, Any]:
     return data
 
 
+@functools.cache
 def strings(language: str) -> Mapping[str, Any]:
     """The printed strings of the paper in ``language`` (zh or en)."""
     table: dict[str, Mapping[str, Any]] = layout()["strings"]
@@ -126,9 +127,14 @@ class Paper:
 # ---------------------------------------------------------------- measuring text
 
 
+#: The width in em of each East Asian width class: wide and full-width 1, the rest about half.
+_EM = {"W": 1.0, "F": 1.0, "A": 0.55, "H": 0.55, "N": 0.55, "Na": 0.55}
+
+
 def display_width(text: str) -> float:
     """Width in em: CJK and full-width characters are 1, the rest about half."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55 for ch in text)
+    # summed character by character, in order, so that the float is the same for the same text
+    return sum(map(_EM.__getitem__, map(unicodedata.east_asian_width, text)))
 
 
 def blank_em(answer: str) -> int:
@@ -240,13 +246,12 @@ def _rule(kind: str, points: int, total: int, language: str) -> str:
     return str(template).format(points=points, total=total, s="" if points == 1 else "s", ts="" if total == 1 else "s")
 
 
-def _points(q: Question, kind: str) -> tuple[int, int]:
-    """(points of one unit, points of the question)."""
-    spec = next(s for s in layout()["sections"] if s["kind"] == kind)
+def _points(q: Question, spec: Mapping[str, Any]) -> int:
+    """The points of ``q`` in the section laid out by ``spec``."""
     unit = int(spec["points"])
     if spec["per"] == "blank":
-        return unit, unit * max(1, len(q.blanks()))
-    return unit, unit
+        return unit * max(1, len(q.blanks()))
+    return unit
 
 
 def build_paper(questions: Sequence[Question], title: str, language: str, version: str = "", seed: int = 0) -> Paper:
@@ -270,9 +275,9 @@ def build_paper(questions: Sequence[Question], title: str, language: str, versio
             choices = q.choices
             if rng is not None and choices:
                 choices = _shuffle_choices(choices, rng)
-            items.append(Item(number, q, choices, _points(q, kind)[1], choice_columns(choices)))
+            items.append(Item(number, q, choices, _points(q, spec), choice_columns(choices)))
             number += 1
-        unit = _points(qs[0], kind)[0]
+        unit = int(spec["points"])
         numeral = s["numerals"][len(sections)] if len(sections) < len(s["numerals"]) else str(len(sections) + 1)
         sections.append(
             Section(
@@ -315,10 +320,10 @@ def paper_paths(path: Path, paper_list: Sequence[Paper]) -> list[Path]:
 
 def source_text(item: Item, paper: Paper) -> str:
     src = item.question.source
-    parts = list(src.section)
+    parts = src.section
     if paper.sources_with_title or not parts:
-        parts.insert(0, src.title or src.document)
-    return str(paper.strings["path_separator"]).join(p for p in parts if p)
+        parts = (src.title or src.document, *parts)
+    return str(paper.strings["path_separator"]).join(filter(None, parts))
 
 
 def key_entry(item: Item, paper: Paper) -> KeyEntry:

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..fsutil import write_bytes, write_text
+from ..fsutil import write_bytes
 from ..model import Question
 from ..options import BuildOptions, QuizOptions
 from .paper import Paper, paper_paths, papers
@@ -46,13 +46,10 @@ def write_quiz(questions: Sequence[Question], path: Path, options: QuizOptions) 
         raise InputError(f"unknown quiz format {options.format!r}; use one of {', '.join(FORMATS)}")
     paper_list = papers(questions, options)
     rendered = [render(p, options) for p in paper_list]  # render all before writing any
-    written: list[Path] = []
-    for target, data in zip(paper_paths(Path(path), paper_list), rendered, strict=True):
-        if options.format == "pdf":
-            written.append(write_bytes(target, data))
-        else:
-            written.append(write_text(target, data.decode("utf-8")))
-    return written
+    # every format renders to bytes; the text ones are already UTF-8 without a BOM, as write_text makes them
+    return [
+        write_bytes(target, data) for target, data in zip(paper_paths(Path(path), paper_list), rendered, strict=True)
+    ]
 
 
 def write_html(questions: Sequence[Question], path: Path, options: BuildOptions) -> list[Path]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from html import escape
 
 from .. import datafiles
@@ -14,56 +15,74 @@ def _css() -> str:
     return datafiles.text("quiz_print.css")
 
 
+_SPECIAL = re.compile("[&<>\"']")
+
+
 def _e(text: str) -> str:
-    return escape(text, quote=True)
+    # most text has nothing to escape: one search costs less than escape()'s five replaces
+    return escape(text, quote=True) if _SPECIAL.search(text) else text
 
 
+@functools.cache
+def _fixed(text: str) -> str:
+    """One of the paper's own strings (numbers, labels, hints) escaped, once per process."""
+    return _e(text)
+
+
+@functools.cache
 def _blank(em: int, cls: str = "blank") -> str:
     return f'<span class="{cls}" style="width:{em}em"></span>'
 
 
-def _choices(item: Item, paper: Paper) -> list[str]:
-    label = str(paper.strings["choice_label"])
-    out = [f'<ol class="choices cols-{item.columns}">']
-    for letter, choice in zip(LETTERS, item.choices, strict=False):
-        out.append(f'<li><span class="label">{_e(label.format(letter=letter))}</span>{_e(choice)}</li>')
+@functools.cache
+def _labels(label: str) -> tuple[str, ...]:
+    """The escaped choice label of every letter."""
+    return tuple(f'<li><span class="label">{_e(label.format(letter=letter))}</span>' for letter in LETTERS)
+
+
+def _choices(out: list[str], item: Item, paper: Paper) -> None:
+    labels = _labels(str(paper.strings["choice_label"]))
+    out.append(f'<ol class="choices cols-{item.columns}">')
+    out.extend(f"{label}{_e(choice)}</li>" for label, choice in zip(labels, item.choices, strict=False))
     out.append("</ol>")
-    return out
+
+
+def _cloze_blank(_n: int, answer: str) -> str:
+    return _blank(blank_em(answer))
 
 
 def _prompt(item: Item, paper: Paper) -> str:
     q = item.question
     if q.type == "cloze":
-        return q.fill(lambda _n, answer: _blank(blank_em(answer)), _e)
+        return q.fill(_cloze_blank, _e)
     text = _e(q.prompt)
     if q.type == "truefalse":
-        text += f'<span class="bracket">{_e(str(paper.strings["bracket"]))}</span>'
+        text += f'<span class="bracket">{_fixed(str(paper.strings["bracket"]))}</span>'
     return text
 
 
-def _item(item: Item, paper: Paper, kind: str) -> list[str]:
+def _item(out: list[str], item: Item, paper: Paper, kind: str) -> None:
     s = paper.strings
-    number = _e(str(s["number"]).format(n=item.number))
-    out = [f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">']
+    number = _fixed(str(s["number"]).format(n=item.number))
+    out.append(f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">')
     out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
     if item.choices:
-        out.extend(_choices(item, paper))
+        _choices(out, item, paper)
     if kind == "order":
-        out.append(f'<p class="order-answer">{_e(str(s["order_hint"]))}{_blank(len(item.choices) * 2 + 2)}</p>')
+        out.append(f'<p class="order-answer">{_fixed(str(s["order_hint"]))}{_blank(len(item.choices) * 2 + 2)}</p>')
     elif kind == "short":
         # ruled with borders, not a background: browsers leave backgrounds out when printing
         rules = '<div class="rule"></div>' * answer_lines(item)
-        out.append(f'<div class="room"><span class="answer-hint">{_e(str(s["answer_room"]))}</span>{rules}</div>')
+        out.append(f'<div class="room"><span class="answer-hint">{_fixed(str(s["answer_room"]))}</span>{rules}</div>')
     out.append("</div></div>")
-    return out
 
 
-def _section(section: Section, paper: Paper) -> list[str]:
-    out = [f'<section class="part {section.kind}">', f"<h2>{_e(section.heading)}</h2>"]
+def _section(out: list[str], section: Section, paper: Paper) -> None:
+    out.append(f'<section class="part {section.kind}">')
+    out.append(f"<h2>{_e(section.heading)}</h2>")
     for item in section.items:
-        out.extend(_item(item, paper, section.kind))
+        _item(out, item, paper, section.kind)
     out.append("</section>")
-    return out
 
 
 def _header(paper: Paper) -> list[str]:
@@ -88,18 +107,23 @@ def _header(paper: Paper) -> list[str]:
 
 def _key(paper: Paper, alone: bool) -> list[str]:
     s = paper.strings
-    entries = {e.number: e for e in paper.key()}
+    number_format, source_label = str(s["number"]), str(s["source"])
+    entries = iter(paper.key())  # in the order of the items, section by section
+    sources: dict[str, str] = {}  # most questions share their source with others: escape it once
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
-        for item in section.items:
-            e = entries[item.number]
-            number = _e(str(s["number"]).format(n=e.number))
+        for _ in section.items:
+            e = next(entries)
+            number = _fixed(number_format.format(n=e.number))
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if e.answer:
                 out.append(f'<span class="answer">{_e(e.answer)}</span>')
             out.extend(f'<p class="detail">{_e(d)}</p>' for d in e.details)
-            out.append(f'<p class="src">{_e(str(s["source"]) + e.source)}</p>')
+            source = sources.get(e.source)
+            if source is None:
+                source = sources[e.source] = f'<p class="src">{_e(source_label + e.source)}</p>'
+            out.append(source)
             out.append("</div></div>")
     out.append("</section>")
     return out
@@ -124,7 +148,7 @@ def render_html(paper: Paper, *, key: bool = True, key_only: bool = False) -> st
         out.append('<main class="paper">')
         out.extend(_header(paper))
         for section in paper.sections:
-            out.extend(_section(section, paper))
+            _section(out, section, paper)
         out.append("</main>")
     if key or key_only:
         out.extend(_key(paper, alone=key_only))
