@@ -7,6 +7,7 @@ intended change of the output, rewrite it with ``KAODIAN_UPDATE_GOLDEN=1 pytest 
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import os
 import re
@@ -304,6 +305,67 @@ def test_through_the_format_registry(questions: tuple[Question, ...], tmp_path: 
     outputs = write_format("apkg", questions, tmp_path, "学习", BuildOptions(output_dir=tmp_path))
     assert outputs == [tmp_path / "学习.apkg"]
     assert (tmp_path / ".学习.anki-ledger.json").is_file()
+
+
+# ---------------------------------------------------------------- the bulk writer
+
+
+def genanki_collection(specs: list[anki.NoteSpec], mods: dict[str, int], timestamp: int) -> sqlite3.Connection:
+    """The reference: every note and card written by genanki itself, then each note's own time set."""
+    import genanki
+
+    decks: dict[str, genanki.Deck] = {}
+    for s in specs:
+        if s.deck not in decks:
+            decks[s.deck] = genanki.Deck(anki.stable_id("deck", s.deck), s.deck)
+        model = anki._genanki_model(s.notetype)
+        decks[s.deck].add_note(
+            genanki.Note(model=model, fields=list(s.fields), tags=list(s.tags), guid=s.guid, due=s.position)
+        )
+    conn = sqlite3.connect(":memory:")
+    cursor = conn.cursor()
+    genanki.Package(list(decks.values())).write_to_db(cursor, timestamp, itertools.count(timestamp * 1000))
+    for s in specs:
+        (nid,) = cursor.execute("SELECT id FROM notes WHERE guid = ?", (s.guid,)).fetchone()
+        cursor.execute("UPDATE notes SET mod = ? WHERE id = ?", (mods[s.key], nid))
+        cursor.execute("UPDATE cards SET mod = ? WHERE nid = ?", (mods[s.key], nid))
+    return conn
+
+
+def bulk_writer_questions() -> tuple[Question, ...]:
+    """The fixture questions and more: several decks per note type, English labels, unusual clozes."""
+    other = Source("other", "另一份材料", ("第二章",), "原句。")
+    english = Source("notes", "Notes", ("Part 2",), "Water boils at 100 °C.")
+    return (
+        *make_questions(),
+        Question("c-order", "cloze", "先{{10}}，后{{2}}，再{{10}}。", tuple(f"答{i}" for i in range(1, 11)), other),
+        Question("c-none", "cloze", "没有空。", (), other),
+        Question("c-zero", "cloze", "第{{0}}空与{{1}}。", ("一",), other),
+        Question("tf-open", "truefalse", "一个没有结论的判断。", (), other, truth=None),
+        Question(
+            "e-tf", "truefalse", "Water boils at 50 °C.", (), english, truth=False, correction="100 °C.", language="en"
+        ),
+        Question("e-single", "single", "Pick one", ("b",), english, choices=("a", "b"), language="en"),
+        Question("empty", "short", "", (), Source("other", "另一份材料")),
+        Question("s-other", "short", "问题？", ("答案",), other, tags=("a tag",)),
+    )
+
+
+def test_bulk_writer_rows_match_genanki() -> None:
+    specs = anki.note_specs(bulk_writer_questions())
+    assert len({s.deck for s in specs}) >= 4
+    mods = {s.key: 1_700_000_000 + i for i, s in enumerate(specs)}  # a time of its own for every note
+    ours = sqlite3.connect(":memory:")
+    ours.deserialize(anki._collection(specs, mods, 1_800_000_000))
+    reference = genanki_collection(specs, mods, 1_800_000_000)
+    try:
+        for table in ("col", "notes", "cards", "revlog", "graves"):
+            expected = reference.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            assert ours.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() == expected, table
+        assert ours.execute("SELECT count(*) FROM cards").fetchone()[0] > len(specs)  # some notes have several
+    finally:
+        ours.close()
+        reference.close()
 
 
 def test_golden_fixture_notes(questions: tuple[Question, ...]) -> None:

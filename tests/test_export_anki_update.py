@@ -3,6 +3,7 @@ reviews kept, and a person's edits in Anki survive rebuilds that did not touch t
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from collections.abc import Iterator
@@ -12,6 +13,8 @@ from pathlib import Path
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
 from anki.notes import Note
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import TEST_DATA
 from kaodian import pipeline
@@ -206,6 +209,26 @@ def test_restamp_rules() -> None:
     new = ledger.restamp(old, {"same": "h1", "changed": "h2x", "new": "h4"}, now=90)  # a clock that went back
     assert new == {"same": ledger.Stamp("h1", 100), "changed": ledger.Stamp("h2x", 101), "new": ledger.Stamp("h4", 90)}
     assert ledger.restamp(old, {"changed": "h2x"}, now=500)["changed"].mod == 500
+
+
+stamps = st.dictionaries(st.text(), st.builds(ledger.Stamp, st.text("0123456789abcdef"), st.integers(0, 1 << 40)))
+
+
+@given(stamps, stamps)
+def test_the_ledger_file_is_sorted_indented_json(
+    notes: dict[str, ledger.Stamp], types: dict[str, ledger.Stamp]
+) -> None:
+    sections = {"notes": notes, "notetypes": types}
+    data: dict[str, object] = {"kaodian-ledger": ledger.LEDGER_VERSION}
+    for name, part in sections.items():
+        data[name] = {k: {"hash": s.hash, "mod": s.mod} for k, s in part.items()}
+    expected = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    assert ledger.dumps(sections) == expected
+
+
+def test_the_ledger_reads_back_what_it_wrote(tmp_path: Path) -> None:
+    written = {"notes": {"文档/q-1": ledger.Stamp("ab12", 1_800_000_000)}, "notetypes": {}}
+    assert ledger.load(ledger.save(tmp_path / "ledger.json", written)) == written
 
 
 # ---------------------------------------------------------------- end to end, from a source document
