@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -181,3 +182,25 @@ def make_questions() -> tuple[Question, ...]:
 @pytest.fixture
 def questions() -> tuple[Question, ...]:
     return make_questions()
+
+
+def assert_linear(run: Callable[[int], object], n: int, *, factor: int = 4, limit: float = 8.0, tries: int = 3) -> None:
+    """Assert that ``run(factor * n)`` takes less than ``limit`` times as long as ``run(n)``.
+
+    A guard against quadratic (or worse) behaviour, not a speed target: linear work gives
+    a ratio near ``factor`` and quadratic work ``factor`` squared. Both sizes are timed in
+    the same test, best of ``tries``, so a busy machine slows both alike.
+    """
+
+    def best(size: int) -> float:
+        times = []
+        for _ in range(tries):
+            start = time.perf_counter()
+            run(size)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    run(n)  # warm up: dictionaries, compiled patterns
+    small, large = best(n), best(factor * n)
+    ratio = large / max(small, 1e-4)
+    assert ratio < limit, f"{factor}x the input took {ratio:.1f}x the time ({small:.4f} s -> {large:.4f} s)"
