@@ -638,3 +638,85 @@ def test_a_long_line_without_punctuation_is_quick() -> None:
     start = time.process_time()
     assert _statement(line, "en") == "X" + "x" * 9_999 + "."
     assert time.process_time() - start < 0.5
+
+
+# ---------------------------------------------------------------- the fast forms of the inner helpers
+
+_WALK_ENTRIES = st.lists(
+    st.tuples(
+        st.integers(-1, 30), st.sampled_from(["世界观", "人生观", "价值观", "观", "世界", "ab", "abc"]), st.just("")
+    ),
+    min_size=30,
+    max_size=160,
+).map(sorted)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    _WALK_ENTRIES,
+    st.integers(-3, 93),
+    st.sampled_from(["", "世", "a"]),
+    st.sampled_from(["", "观", "c"]),
+    st.integers(0, 3),
+    st.sets(st.sampled_from(["世界观", "人生观", "ab"])),
+    st.sampled_from([1, 3, 6]),
+)
+def test_walking_only_alike_entries_picks_what_the_full_walk_picks(
+    entries: list[tuple[int, str, str]], pos: int, prefix: str, suffix: str, shortest: int, bad: set[str], k: int
+) -> None:
+    from kaodian.questions import _nearest, _take, _walk_alike
+
+    lengths = range(shortest, shortest + 3)
+
+    def accept(text: str, _extra: str) -> bool:
+        return text not in bad
+
+    def alike(text: str, extra: str) -> bool:
+        return accept(text, extra) and text.startswith(prefix) and text.endswith(suffix) and len(text) in lengths
+
+    walked = _walk_alike(entries, [e[0] for e in entries], pos, prefix, suffix, lengths)
+    assert _take(walked, accept, k) == _nearest(entries, pos, alike, k)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 20), st.text(alphabet="ab", max_size=3), st.just("")), min_size=40, max_size=200),
+    st.integers(-2, 22),
+)
+def test_the_window_is_what_the_walk_visits(entries: list[tuple[int, str, str]], pos: int) -> None:
+    from kaodian.questions import _nearest, _window
+
+    # unique texts: the walk then lists every entry it visits, in order
+    entries = sorted((p, f"{i:03d}{t}", e) for i, (p, t, e) in enumerate(entries))
+    visited = _nearest(entries, pos, lambda _t, _e: True, len(entries) + 1)
+    lo, start, hi = _window([e[0] for e in entries], pos)
+    assert sorted(visited) == sorted(e[1] for e in entries[lo:hi])
+    assert all(e[0] >= pos for e in entries[start:hi]) and all(e[0] < pos for e in entries[lo:start])
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab_ 1，。!\u3000", max_size=12), st.integers(1, 4))
+def test_has_letters_counts_word_characters_but_the_underscore(text: str, n: int) -> None:
+    from kaodian.questions import _has_letters
+
+    assert _has_letters(text, n) == (len(re.sub(r"[\W_]+", "", text)) >= n)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab .。！？；!?;\n”)\"'，1", max_size=40), st.sampled_from(["zh", "en"]))
+def test_a_text_is_split_line_by_line_as_a_whole(text: str, language: str) -> None:
+    from kaodian.questions import _Index, sentences
+
+    ix = _Index(Document(id="d", source="d.txt", title="", language=language), language)
+    assert list(ix.sentences(text)) == sentences(text, language)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.text(alphabet="ab观", min_size=1, max_size=5), min_size=1, max_size=5))
+def test_affix_lengths_are_the_shared_prefix_and_the_rest_of_the_shared_suffix(items: list[str]) -> None:
+    from kaodian.questions import _affix_lengths
+
+    shortest = min(map(len, items))
+    prefix = next((k for k in range(shortest) if len({i[k] for i in items}) > 1), shortest)
+    suffix = next((k for k in range(shortest - prefix) if len({i[-1 - k] for i in items}) > 1), shortest - prefix)
+    assert _affix_lengths(items) == (prefix, suffix)

@@ -137,3 +137,10 @@ def test_parse_file_reports_the_line_of_the_bad_template() -> None:
     text = _yaml("a", "short", "point-children", zh="x") + "\n" + _yaml("b", "short", "point-children", zh="{nope}")
     with pytest.raises(SchemaError, match=r"^custom\.yaml:6: template 'b': unknown placeholder \{nope\}"):
         parse_file(text, "custom.yaml")
+
+
+def test_render_fills_every_placeholder_around_plain_text() -> None:
+    t = Template("x", "list", "claim-items", (("zh", "{subject}包括哪{count_zh}项？"), ("en", "{blanked}")))
+    assert t.render("zh", {"subject": "三观", "count_zh": "三"}) == "三观包括哪三项？"
+    assert t.render("en", {"blanked": "a {{1}} b"}) == "a {{1}} b"
+    assert t.placeholders("zh") == ("subject", "count_zh")

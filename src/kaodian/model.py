@@ -203,7 +203,7 @@ class Question:
 
     def blanks(self) -> tuple[int, ...]:
         """The blank numbers in a cloze prompt, in order of appearance."""
-        return tuple(int(m.group(1)) for m in _BLANK.finditer(self.prompt))
+        return tuple(map(int, _BLANK.findall(self.prompt)))
 
     def fill(self, blank: Callable[[int, str], str], text: Callable[[str], str] = lambda s: s) -> str:
         """Render a cloze prompt: ``text`` maps the plain parts, ``blank(n, answer)`` each blank."""

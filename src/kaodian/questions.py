@@ -126,15 +126,20 @@ def _contains(haystack: str, needle: str, language: str) -> bool:
     return needle in haystack
 
 
-def _letters(s: str) -> int:
-    return len(_NOT_WORD.sub("", s))
+#: n letters with anything between them: a search stops at the n-th letter instead of counting them all
+_AT_LEAST = {n: re.compile(r"[^\W_]" + r"[\W_]*[^\W_]" * (n - 1)) for n in (1, 2, 3, 4)}
+
+
+def _has_letters(s: str, n: int) -> bool:
+    """Whether ``s`` holds at least n letters (word characters but "_")."""
+    return _AT_LEAST[n].search(s) is not None
 
 
 @functools.lru_cache(maxsize=1 << 16)  # asked of the same candidates again and again by the distractor search
 def blankable(text: str, language: str) -> bool:
     """Whether ``text`` may be a blank or an answer: words, not a stop word or punctuation."""
     t = text.strip()
-    if not t or _letters(t) == 0 or t.lower() in _stopwords(language):
+    if not t or not _has_letters(t, 1) or t.lower() in _stopwords(language):
         return False
     if language == "en":
         words = t.split()
@@ -145,7 +150,7 @@ def blankable(text: str, language: str) -> bool:
 def sentences(text: str, language: str) -> list[str]:
     """The sentences of a body of text, each with its end punctuation."""
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
-    return [s.strip() for s in pattern.findall(text) if _letters(s) >= 2]
+    return [s.strip() for s in pattern.findall(text) if _has_letters(s, 2)]
 
 
 def _gap(language: str) -> str:
@@ -162,6 +167,7 @@ def _unmark(text: str) -> str:
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a sentence is read by the index, the drafts and its parent points
 def _statement(text: str, language: str) -> str:
     """A claim or a line as a sentence: without its point marker, with an end mark instead of ";" or none."""
     t = _unmark(text.strip()).strip().rstrip("，、；：,;:")
@@ -227,6 +233,7 @@ def _size(text: str, language: str) -> int:
     return len(text.split()) if language == "en" else len(text)
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the index and the builders both ask for a claim's head
 def _head(predicate: str, language: str) -> str:
     """The head noun of a predicate: 执政能力的根本指标 -> 根本指标; the driving force of X -> driving force."""
     words = _words()
@@ -257,16 +264,22 @@ def _strip_article(s: str, language: str) -> str:
     return rest if rest and first.lower() in _words()["articles"]["en"] else s
 
 
+def _shared_prefix(items: Sequence[str]) -> int:
+    """The length of the prefix all items share: the one the first and the last of them in sort order share."""
+    first, last = min(items), max(items)
+    n = 0
+    for a, b in zip(first, last, strict=False):
+        if a != b:
+            break
+        n += 1
+    return n
+
+
 def _affix_lengths(items: Sequence[str]) -> tuple[int, int]:
     """The lengths of the prefix and of the (non-overlapping) suffix all items share."""
-    shortest = min(len(i) for i in items)
-    p = 0
-    while p < shortest and all(i[p] == items[0][p] for i in items):
-        p += 1
-    s = 0
-    while s < shortest - p and all(i[len(i) - 1 - s] == items[0][len(items[0]) - 1 - s] for i in items):
-        s += 1
-    return p, s
+    shortest = min(map(len, items))
+    p = _shared_prefix(items)
+    return p, min(_shared_prefix([i[::-1] for i in items]), shortest - p)
 
 
 def _affixes(items: Sequence[str]) -> tuple[str, str]:
@@ -283,13 +296,13 @@ def _skeleton(items: Sequence[str]) -> list[tuple[int, int]] | None:
     if (
         p + s >= 1
         and all(len(i) - p - s >= 1 for i in items)
-        and _letters(items[0][:p] + items[0][len(items[0]) - s :])
+        and _has_letters(items[0][:p] + items[0][len(items[0]) - s :], 1)
     ):
         return [(p, len(i) - s) for i in items]
     if len({len(i) for i in items}) != 1:
         return None
     n = len(items[0])
-    shared = [all(i[k] == items[0][k] for i in items) for k in range(n)]
+    shared = [len(set(column)) == 1 for column in zip(*items, strict=True)]
     if sum(shared) < 2:
         return None
     end = n
@@ -345,6 +358,9 @@ class _Index:
     extra_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
     items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # the positions of those entries, for bisection
+    item_positions: list[int] = field(default_factory=list)
+    suffix_positions: dict[str, list[int]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
     statements: set[str] = field(default_factory=set)
     tail: str = ""  # the unfinished last sentence of a truncated document
@@ -355,13 +371,24 @@ class _Index:
         return self.order.get(point, -1) if point else -1
 
     def sentences(self, text: str) -> tuple[str, ...]:
-        """The sentences of a point's text, split once per document (the index and the drafts both read them)."""
+        """The sentences of a point's text, split once per document (the index and the drafts both read them).
+
+        No sentence runs over a line break, and a point's text holds the lines of its children's:
+        each line is split once.
+        """
         split = self.split.get(text)
         if split is None:
-            split = self.split[text] = tuple(sentences(text, self.language))
+            parts: list[str] = []
+            for line in text.split("\n"):
+                found = self.line_split.get(line)
+                if found is None:
+                    found = self.line_split[line] = sentences(line, self.language)
+                parts += found
+            split = self.split[text] = tuple(parts)
         return split
 
     split: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    line_split: dict[str, list[str]] = field(default_factory=dict)
 
     section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
 
@@ -416,11 +443,13 @@ def _index(doc: Document) -> _Index:
                     ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
         if c.kind == "quote" and c.attribution.strip():
             ix.attributions.setdefault(c.attribution.strip(), None)
+    # a point's text holds its children's: each sentence is read once
+    for s in dict.fromkeys(s for p in doc.points for s in ix.sentences(p.text)):
+        ix.statements.add(_norm(s))
+        ix.statements.add(_norm(_statement(s, ix.language)))
     for p in doc.points:
-        for s in ix.sentences(p.text):
-            ix.statements.add(_norm(s))
-            ix.statements.add(_norm(_statement(s, ix.language)))
-            if not p.truncated:
+        if not p.truncated:
+            for s in ix.sentences(p.text):
                 for head, shape, subject in _sentence_heads(s, ix.language):
                     entry = (ix.order[p.id], head, subject)
                     ix.extra_heads.setdefault(shape, []).append(entry)
@@ -434,20 +463,25 @@ def _index(doc: Document) -> _Index:
     )
     for entries in (*lists, *ix.items_by_suffix.values()):
         entries.sort()
+    ix.item_positions = [e[0] for e in ix.items]
+    ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
     return ix
 
 
-def _sentence_heads(sentence: str, language: str) -> Iterator[tuple[str, str, str]]:
+@functools.lru_cache(maxsize=1 << 16)  # a sentence stands in the text of each of its enclosing points
+def _sentence_heads(sentence: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
-    if language != "zh":
-        return
+    if language != "zh" or "是" not in sentence:
+        return ()
+    out = []
     for clause in _CLAUSE_SPLIT.split(sentence):
         at = clause.find("是")
         if at > 1 and "的" in clause[at:] and not clause[: at + 1].endswith(_not_copula()):
             head = _head(clause[at + 1 :], language)
             # outside the claims only a known head noun is taken (根本保证, 优良传统), never 负担 or 口碑
             if head and head.endswith(_head_suffixes(language)):
-                yield head, "noun", _norm(clause[:at])
+                out.append((head, "noun", _norm(clause[:at])))
+    return tuple(out)
 
 
 def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[str, str], bool], k: int) -> list[str]:
@@ -472,12 +506,76 @@ def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[st
     return out
 
 
+def _window(positions: Sequence[int], pos: int) -> tuple[int, int, int]:
+    """(lo, start, hi) for entries at ``positions`` (sorted): ``entries[lo:hi]`` are those the walk of
+    :func:`_nearest` visits, ``entries[start:hi]`` those at ``pos`` or after it, found by bisection."""
+    n = len(positions)
+    start = bisect.bisect_left(positions, pos)
+    if n <= _SCAN:
+        return 0, start, n
+
+    def within(d: int) -> int:  # entries at a distance of at most d
+        return bisect.bisect_right(positions, pos + d) - bisect.bisect_left(positions, pos - d)
+
+    # the distance of the last entry the walk takes: the least d with _SCAN entries within it
+    low, high = 0, max(pos - positions[0], positions[-1] - pos)
+    while low < high:
+        mid = (low + high) // 2
+        if within(mid) >= _SCAN:
+            high = mid
+        else:
+            low = mid + 1
+    d = low
+    if d == 0:
+        return start, start, start + _SCAN
+    lo = bisect.bisect_left(positions, pos - d + 1)
+    hi = bisect.bisect_right(positions, pos + d - 1)
+    # at distance d itself the walk takes the later entries first, then the earlier ones nearest the start
+    rest = _SCAN - (hi - lo)
+    later = min(rest, bisect.bisect_right(positions, pos + d) - hi)
+    return lo - (rest - later), start, hi + later
+
+
+def _walk_alike(
+    entries: list[tuple[int, str, str]],
+    positions: Sequence[int],
+    pos: int,
+    prefix: str,
+    suffix: str,
+    lengths: range,
+) -> list[tuple[int, str, str]]:
+    """The entries :func:`_nearest` visits that have the prefix, the suffix and a length in ``lengths``,
+    in the order it visits them: the few alike are picked out of the whole window before it is ordered."""
+    lo, start, hi = _window(positions, pos)
+    later = [e for e in entries[start:hi] if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths]
+    earlier = [
+        e
+        for e in reversed(entries[lo:start])
+        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths
+    ]
+    # the walk goes by distance, the later entry first on a tie; the sort is stable within each side
+    return sorted(later + earlier, key=lambda e: (abs(e[0] - pos), e[0] < pos))
+
+
+def _take(walked: list[tuple[int, str, str]], accept: Callable[[str, str], bool], k: int) -> list[str]:
+    """Up to k texts of walked entries that ``accept`` lets through, in order (as :func:`_nearest` picks them)."""
+    out: list[str] = []
+    for _, text, extra in walked:
+        if len(out) >= k:
+            break
+        if text not in out and accept(text, extra):
+            out.append(text)
+    return out
+
+
 def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
     p = ix.by_id.get(point) if point else None
     if p is not None and p.truncated:
         return True
+    if not ix.tail:
+        return False
     norm = _norm(text)
-    return bool(ix.tail) and bool(norm) and (norm in ix.tail or (len(ix.tail) >= 6 and ix.tail in norm))
+    return bool(norm) and (norm in ix.tail or (len(ix.tail) >= 6 and ix.tail in norm))
 
 
 # ---------------------------------------------------------------- builders
@@ -566,8 +664,15 @@ def _good_item(item: str, language: str) -> bool:
     """An enumeration item worth asking about: a word or phrase, not a fragment of a clause."""
     if language == "en":
         return 1 <= len(item.split()) <= 6 and blankable(item, language)
-    joints = _words()["item_joints"]
-    return 2 <= len(item) <= 10 and not any(j in item for j in joints) and blankable(item, language)
+    return 2 <= len(item) <= 10 and not _item_joint().search(item) and blankable(item, language)
+
+
+@functools.cache
+def _item_joint() -> re.Pattern[str]:
+    """Any of the words that join two phrases into one (的, 和): an item holding one is a clause."""
+    from . import datafiles
+
+    return re.compile(datafiles.alternation(_words()["item_joints"]))
 
 
 def _item_spans(text: str, items: Sequence[str]) -> list[tuple[int, int]] | None:
@@ -632,19 +737,19 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
         lengths = range(min(map(len, items)) - 1, max(map(len, items)) + 2)
 
         def accept(other: str, _subject: str) -> bool:
-            if other in wanted or _contains(clause, other, lang) or not blankable(other, lang):
-                return False
-            # the same kind: the items' shared affix (世界观 -> 权力观), else a like length
-            return bool(prefix or suffix) and (
-                other.startswith(prefix) and other.endswith(suffix) and len(other) in lengths
-            )
+            return other not in wanted and not _contains(clause, other, lang) and blankable(other, lang)
 
         distractors: list[str] = []
-        if prefix or suffix:  # without a shared affix ``accept`` takes nothing: no need to walk the indexes
-            distractors = _nearest(ix.items_by_suffix.get(items[0][-1], []), pos, accept, 3)
-            distractors += [d for d in _nearest(ix.items, pos, accept, 6) if d not in distractors]
+        if prefix or suffix:  # without a shared affix nothing is alike: no need to walk the indexes
+            # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
+            final = items[0][-1]
+            by_suffix = ix.items_by_suffix.get(final, [])
+            walked = _walk_alike(by_suffix, ix.suffix_positions.get(final, []), pos, prefix, suffix, lengths)
+            distractors = _take(walked, accept, 3)
+            walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths)
+            distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
         need = max(1, 4 - len(items))
-        if len(distractors) >= need and len(items) <= 6 and _letters(before + after) >= (2 if lang == "en" else 4):
+        if len(distractors) >= need and len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4):
             choices = (*items, *distractors[:need])
             yield (
                 "multiple",
@@ -701,7 +806,7 @@ def _claim_quote(ix: _Index, c: Claim, types: set[str]) -> Builder:
     spans = [m.group(1) or m.group(2) for m in _QUOTED.finditer(c.text)]
     quote = max(spans, key=len) if spans else c.text.strip()
     quote = quote.strip().strip('“”"')
-    if _letters(quote) < 4 or _contains(quote, who, lang):
+    if not _has_letters(quote, 4) or _contains(quote, who, lang):
         return
     kind = _attribution_kind(who, lang)
     others = itertools.islice((a for a in ix.attributions if a != who and _attribution_kind(a, lang) == kind), 8)
@@ -789,12 +894,10 @@ def _sentence_blanks(
             break
     for start, end in _numbers(sentence, words, lang):
         number = sentence[start:end]
-        if sentence.count(number) == 1 and not any(
-            sentence[max(0, start - 3) : start].endswith(w) for w in words["number_announcers"]
-        ):
+        if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in terms:
+    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
@@ -803,6 +906,12 @@ def _sentence_blanks(
         used_terms.add(term)
         yield "sentence-term", sentence[:at] + "{{1}}" + sentence[at + len(term) :], term
         break
+
+
+@functools.cache
+def _announcers() -> tuple[str, ...]:
+    """The words that announce a count rather than state one (以下, following), for one ``str.endswith``."""
+    return tuple(_words()["number_announcers"])
 
 
 def _word_bounded(s: str, start: int, end: int) -> bool:
@@ -961,43 +1070,48 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
 def problems(q: Question) -> list[str]:
     """The quality rules a question breaks (empty when it is fit to keep)."""
     out: list[str] = []
-    lang = q.language
-    if not q.prompt.strip():
+    lang, qtype, prompt, answer, choices = q.language, q.type, q.prompt, q.answer, q.choices
+    stripped = prompt.strip()
+    if not stripped:
         out.append("empty prompt")
-    elif q.prompt != q.prompt.strip():
+    elif prompt != stripped:
         out.append("prompt padded with whitespace")
-    elif q.type == "cloze" and _MARKER.match(q.prompt):
+    elif qtype == "cloze" and _MARKER.match(prompt):
         out.append("prompt opens with a point marker")
-    shown = _BLANK.sub(" ", q.prompt)
-    for a in q.answer:
+    shown = _BLANK.sub(" ", prompt) if "{{" in prompt else prompt
+    for a in answer:
         if not a.strip():
             out.append("empty answer")
         elif _contains(shown, a, lang):
             out.append(f"answer {a!r} visible in the prompt")
-    if q.type == "cloze":
-        if list(q.blanks()) != list(range(1, len(q.answer) + 1)):
+    # the rules of each type, in the order they are reported
+    if qtype == "cloze":
+        if q.blanks() != tuple(range(1, len(answer) + 1)):
             out.append("blanks do not match answers")
-        if _letters(shown) < (3 if lang == "en" else 4):
+        if not _has_letters(shown, 3 if lang == "en" else 4):
             out.append("the blank is the whole sentence")
-        if any(not blankable(a, lang) for a in q.answer) and len(q.answer) <= 2:
+        if len(answer) <= 2 and not all(blankable(a, lang) for a in answer):
             out.append("blank on a stop word or punctuation")
-    if q.type in ("single", "multiple", "quote", "order"):
-        if len(set(q.choices)) != len(q.choices):
+    elif qtype in ("single", "multiple", "quote", "order"):
+        if len(set(choices)) != len(choices):
             out.append("repeated choices")
-        if not set(q.answer) <= set(q.choices):
+        if not set(answer) <= set(choices):
             out.append("an answer is not among the choices")
-    if q.type in ("single", "quote") and (len(q.choices) < 3 or len(q.answer) != 1):
-        out.append("a single choice needs one answer and at least three choices")
-    if q.type == "multiple" and (len(q.choices) < 4 or len(q.answer) < 2 or len(q.answer) >= len(q.choices)):
-        out.append("a multiple choice needs at least four choices, two of them correct and one wrong")
-    if q.type == "order" and (len(q.answer) < 3 or q.choices == q.answer):
-        out.append("an ordering needs three items, shuffled")
-    if q.type in ("list", "short") and not q.answer:
-        out.append("no reference answer")
-    if q.type == "truefalse":
-        if q.truth is None or q.answer:
+        if qtype in ("single", "quote"):
+            if len(choices) < 3 or len(answer) != 1:
+                out.append("a single choice needs one answer and at least three choices")
+        elif qtype == "multiple":
+            if len(choices) < 4 or len(answer) < 2 or len(answer) >= len(choices):
+                out.append("a multiple choice needs at least four choices, two of them correct and one wrong")
+        elif len(answer) < 3 or choices == answer:
+            out.append("an ordering needs three items, shuffled")
+    elif qtype in ("list", "short"):
+        if not answer:
+            out.append("no reference answer")
+    elif qtype == "truefalse":
+        if q.truth is None or answer:
             out.append("a true/false question has a truth and no answer")
-        if q.truth is False and (not q.correction or _norm(q.correction) == _norm(q.prompt)):
+        if q.truth is False and (not q.correction or _norm(q.correction) == _norm(prompt)):
             out.append("a false statement needs its correction")
     return out
 
@@ -1008,7 +1122,14 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
     section_tags = {top: slug(ix.by_id[top].title) for top in set(ix.top.values())}
     kept: list[tuple[Question, _Draft]] = []
     seen: set[tuple[str, str]] = set()
+    # the questions of a claim or a point share their source and their tags: each is built once
+    sources: dict[tuple[str | None, str], Source] = {}
+    tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
     for d in drafts:
+        # a repeat of a kept question is dropped before it is built
+        key = (d.type, _norm(d.prompt) if d.type != "cloze" else d.prompt)
+        if key in seen:
+            continue
         anchor = d.anchor
         qid = short_hash(doc.id, anchor, d.template.name, d.discriminator, length=12)
         choices = d.choices
@@ -1023,31 +1144,36 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
         if d.type == "multiple":  # the correct choices in the order they are shown
             order = {c: i for i, c in enumerate(choices)}
             answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
-        top = ix.top.get(d.point) if d.point else None
-        tags = ["kaodian", doc_tag, d.type]
-        if top is not None:
-            tags.append(section_tags[top])
-        q = Question(
-            id=qid,
-            type=d.type,
-            prompt=d.prompt,
-            answer=answer,
-            source=Source(
+        source = sources.get((d.point, d.sentence))
+        if source is None:
+            source = sources[d.point, d.sentence] = Source(
                 document=doc.id,
                 title=doc.title,
                 section=ix.path.get(d.point, ()) if d.point else (),
                 sentence=d.sentence,
                 point=d.point,
-            ),
+            )
+        tags = tag_sets.get((d.type, d.point))
+        if tags is None:
+            top = ix.top.get(d.point) if d.point else None
+            names = ["kaodian", doc_tag, d.type]
+            if top is not None:
+                names.append(section_tags[top])
+            tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
+        q = Question(
+            id=qid,
+            type=d.type,
+            prompt=d.prompt,
+            answer=answer,
+            source=source,
             choices=choices,
             truth=d.truth,
             correction=d.correction,
-            tags=tuple(dict.fromkeys(tags)),
+            tags=tags,
             language=ix.language,
             template=d.template.name,
         )
-        key = (q.type, _norm(q.prompt) if q.type != "cloze" else q.prompt)
-        if key in seen or problems(q):
+        if problems(q):
             continue
         seen.add(key)
         kept.append((q, d))

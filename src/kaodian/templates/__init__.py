@@ -75,16 +75,28 @@ class Template:
 
     def placeholders(self, language: str) -> tuple[str, ...]:
         text = self.text(language)
-        return tuple(m.group(1) for m in _PLACEHOLDER.finditer(text)) if text else ()
+        return _split(text)[1::2] if text else ()
 
     def render(self, language: str, values: dict[str, str]) -> str | None:
         """The wording with its placeholders filled, or None where one of them has no value."""
         text = self.text(language)
         if text is None:
             return None
-        if any(not values.get(name) for name in self.placeholders(language)):
+        parts = _split(text)
+        names = parts[1::2]
+        if not all(values.get(name) for name in names):
             return None
-        return _PLACEHOLDER.sub(lambda m: values[m.group(1)], text)
+        if len(parts) == 3 and not parts[0] and not parts[2]:
+            return values[names[0]]  # "{blanked}", the wording of most templates
+        filled = list(parts)
+        filled[1::2] = [values[name] for name in names]
+        return "".join(filled)
+
+
+@functools.lru_cache(maxsize=1024)
+def _split(text: str) -> tuple[str, ...]:
+    """A wording cut at its placeholders: the plain parts at even places, the placeholder names between them."""
+    return tuple(_PLACEHOLDER.split(text))
 
 
 def _parse(data: Any, lines: dict[int, int], path: str) -> list[Template]:
