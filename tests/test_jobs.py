@@ -21,20 +21,34 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("jobs", "items", "cpus", "expected"),
+    ("jobs", "sizes", "cpus", "expected"),
     [
-        (AUTO_JOBS, 10, 2, 2),  # auto: one per usable CPU
-        (AUTO_JOBS, 10, 8, 8),
-        (AUTO_JOBS, 3, 8, 3),  # never more processes than inputs
-        (AUTO_JOBS, 1, 8, 1),  # one input: no pool at all
-        (4, 10, 2, 4),  # a number is taken as given
-        (4, 0, 2, 1),
-        (1, 10, 8, 1),
+        (AUTO_JOBS, [100_000] * 10, 2, 2),  # auto: one per usable CPU
+        (AUTO_JOBS, [100_000] * 10, 8, 8),
+        (AUTO_JOBS, [100_000] * 3, 8, 3),  # never more processes than inputs
+        (AUTO_JOBS, [1_000_000], 8, 1),  # one input: no pool at all
+        (AUTO_JOBS, [5_000] * 3, 8, 1),  # a few small documents: not worth starting workers
+        (4, [5_000] * 10, 2, 4),  # a number is taken as given
+        (4, [], 2, 1),
+        (1, [100_000] * 10, 8, 1),
     ],
 )
-def test_worker_count(monkeypatch: pytest.MonkeyPatch, jobs: int, items: int, cpus: int, expected: int) -> None:
+def test_worker_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int, sizes: list[int], cpus: int, expected: int
+) -> None:
+    files = []
+    for i, size in enumerate(sizes):
+        files.append(tmp_path / f"{i}.txt")
+        files[-1].write_bytes(b"x" * size)
     monkeypatch.setattr(pipeline, "usable_cpus", lambda: cpus)
-    assert pipeline.worker_count(jobs, items) == expected
+    assert pipeline.worker_count(jobs, files) == expected
+
+
+def test_auto_counts_a_missing_file_as_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "usable_cpus", lambda: 4)
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * pipeline.AUTO_MIN_BYTES)
+    assert pipeline.worker_count(AUTO_JOBS, [big, tmp_path / "gone.txt"]) == 2
 
 
 def test_usable_cpus_is_at_least_one() -> None:
@@ -66,6 +80,7 @@ def test_jobs_option_rejects_anything_else_in_one_line(value: str) -> None:
 
 def test_parallel_build_of_documents_writes_the_same_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(anki, "clock", lambda: 1_800_000_000)  # packages and ledgers carry the build time
+    monkeypatch.setattr(pipeline, "AUTO_MIN_BYTES", 0)  # auto uses workers even for the small samples
     formats = ("apkg", "quiz", "md", "tsv")
     one = pipeline.build(SAMPLES, BuildOptions(output_dir=tmp_path / "one", formats=formats, jobs=1))
     two = pipeline.build(SAMPLES, BuildOptions(output_dir=tmp_path / "two", formats=formats, jobs=2))

@@ -194,7 +194,7 @@ def jobs_option(f: F) -> F:
         default="auto",
         callback=_jobs,
         show_default=True,
-        help="Processes to use: a number, or auto for one per CPU (only with several documents).",
+        help="Processes to use: a number, or auto for one per CPU (with several documents, 128 KB or more).",
     )(f)
 
 

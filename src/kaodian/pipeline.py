@@ -242,19 +242,35 @@ def usable_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def worker_count(jobs: int, items: int) -> int:
-    """Processes to use for ``items`` inputs: ``jobs`` (AUTO_JOBS: one per usable CPU), never more than inputs.
+#: Below this much input, ``--jobs auto`` stays in one process: starting workers (each loads the
+#: segmenter's dictionary) costs more than they save on a few small documents.
+AUTO_MIN_BYTES = 128 * 1024
 
-    One input, or one process, means no pool at all: the work runs in this process.
+
+def worker_count(jobs: int, files: Sequence[Path]) -> int:
+    """Processes to use for ``files``: ``jobs``, or for AUTO_JOBS one per usable CPU when the input is large enough.
+
+    Never more processes than files; one file, or one process, means no pool at all.
     """
-    wanted = usable_cpus() if jobs == AUTO_JOBS else jobs
-    return max(1, min(wanted, items))
+    if jobs == AUTO_JOBS:
+        jobs = usable_cpus() if _total_bytes(files) >= AUTO_MIN_BYTES else 1
+    return max(1, min(jobs, len(files)))
+
+
+def _total_bytes(files: Sequence[Path]) -> int:
+    from contextlib import suppress
+
+    total = 0
+    for path in files:
+        with suppress(OSError):  # a missing file is reported when it is read
+            total += path.stat().st_size
+    return total
 
 
 def _map(
     fn: Callable[[Path, CleanOptions], Document], items: list[Path], options: CleanOptions, jobs: int
 ) -> list[Document]:
-    workers = worker_count(jobs, len(items))
+    workers = worker_count(jobs, items)
     if workers == 1:
         return [fn(p, options) for p in items]
     from concurrent.futures import ProcessPoolExecutor
@@ -430,7 +446,7 @@ def build(
     check_dir(options.output_dir)  # created with the first output: a build that writes nothing leaves no folder
     taken: set[str] = set()
     names = {p: unique_name(safe_name(p.stem), taken) for p in files if not is_structured(p)}
-    workers = worker_count(options.jobs, len(names))
+    workers = worker_count(options.jobs, list(names))
     pool = None
     writer = _Writer(options, _pdf_worker() if "pdf" in options.formats and workers == 1 else None)
     built: Iterator[_Built]
