@@ -207,15 +207,24 @@ def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+@functools.cache
+def _subject_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline)."""
+    w = _words()
+    return tuple(w["zh_subject_lead"]), (*w["zh_subject_tail"], "\n")
+
+
 def _strip_subject(s: str) -> str:
     """The subject without leading connectives and trailing adverbs ("因此，党群关系始终" → "党群关系")."""
     lead, tail = _subject_edges()
+    leads, tails = _subject_affixes()
     s = s.strip(" \t\u3000" + _QUOTE_CHARS)
     if len(s) > 3 * _SUBJECT_MAX:
         return ""  # far too long for a subject: do not spend time trimming it
-    while (m := lead.match(s)) and m.end() < len(s):
+    # the regexes run only where one of their words can match
+    while s.startswith(leads) and (m := lead.match(s)) and m.end() < len(s):
         s = s[m.end() :]
-    while (m := tail.search(s)) and m.start() > 0:
+    while s.endswith(tails) and (m := tail.search(s)) and m.start() > 0:
         s = s[: m.start()].rstrip()
     return s.strip(_QUOTE_CHARS)
 
@@ -343,7 +352,7 @@ def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
         if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX and "所谓" not in clause:
             return "definition", subject, predicate
-    if m := pats["relation"].search(clause):
+    if "的" in clause and (m := pats["relation"].search(clause)):  # the pattern opens with 的
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
         if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX:
             return "principle", subject, predicate
