@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaodian.claims import _TRIM, _copula, _ends_with_head, _shared, clauses
+from kaodian.claims import _TRIM, _any_shared, _copula, _ends_with_head, _sentence_clauses, _shared, clauses
 from kaodian.claims import _words as claim_words
+from kaodian.claims import sentences as claim_sentences
 from kaodian.questions import _SCAN, _nearest, _numbers, _words, blankable, sentences
 
 _ENTRIES = st.lists(
@@ -70,6 +71,14 @@ def test_shared_counts_aligned_equal_positions(items: list[str]) -> None:
     assert _shared(items) == max(front, back)
 
 
+@settings(max_examples=300)
+@given(st.text(alphabet="权情利为民所用系谋", max_size=6), st.text(alphabet="权情利为民所用系谋", max_size=6))
+def test_any_shared_is_one_equal_position_at_either_end(a: str, b: str) -> None:
+    n = min(len(a), len(b))
+    at_either_end = any(a[k] == b[k] or a[-1 - k] == b[-1 - k] for k in range(n))
+    assert _any_shared(a, b) == at_either_end
+
+
 def test_sentences_are_a_fresh_list_each_time() -> None:
     text = "人民是历史的创造者。群众是真正的英雄！"
     first = sentences(text, "zh")
@@ -112,6 +121,13 @@ def _clauses_by_definition(text: str, start: int, end: int) -> list[tuple[int, i
 def test_clauses_are_the_trimmed_pieces_between_marks(text: str, a: int, b: int) -> None:
     start, end = sorted((min(a, len(text)), min(b, len(text))))
     assert clauses(text, start, end) == _clauses_by_definition(text, start, end)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="是的，,；：:。！？“”「」 \n…—.12", max_size=40))
+def test_clauses_of_all_sentences_at_once_are_those_of_each_sentence(text: str) -> None:
+    spans = claim_sentences(text)
+    assert _sentence_clauses(text, spans) == [clauses(text, s, e) for s, e in spans]
 
 
 def _copula_by_definition(clause: str) -> int:

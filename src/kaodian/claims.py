@@ -108,7 +108,11 @@ def _sorted_words(key: str) -> tuple[str, ...]:
 # ---------------------------------------------------------------- sentences and clauses
 
 
-_SENTENCE_MARKS = re.compile(r"[“「『”」』]|[。！？!?][。！？!?.]*|\.[。！？!?.]*(?=\s|$)")
+#: A quote mark, or a run of sentence ends ("。", "？！", "." before a space or the end). It opens with one
+#: character class, so the regex engine skips ahead to a candidate instead of trying each position.
+_SENTENCE_MARKS = re.compile(
+    r"[“「『”」』。！？!?.](?:(?<=[。！？!?])[。！？!?.]*|(?<=\.)[。！？!?.]*(?=\s|$)|(?<=[“「『”」』]))"
+)
 _CLAUSE_MARK_CHARS = "，,；;：:。！？!?"
 _CLAUSE_MARKS = re.compile(f"[{_CLAUSE_MARK_CHARS}]")
 
@@ -154,6 +158,25 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [t for t in out if t[1] > t[0]]
 
 
+def _sentence_clauses(text: str, spans: Sequence[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The clauses of each sentence of ``text``: what ``clauses`` gives sentence by sentence, in one scan."""
+    if "," in text or ":" in text:
+        return [clauses(text, s, e) for s, e in spans]
+    pieces = [m.span() for m in _CLAUSE.finditer(text)]
+    out: list[list[tuple[int, int]]] = []
+    k = 0
+    for _, e in spans:
+        mine: list[tuple[int, int]] = []
+        while k < len(pieces) and pieces[k][0] < e:
+            if pieces[k][1] > e:
+                # a clause runs on past the sentence's end (an English full stop): split sentence by sentence
+                return [clauses(text, s, e) for s, e in spans]
+            mine.append(pieces[k])
+            k += 1
+        out.append(mine)
+    return out
+
+
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     """Narrow (s, e) past spaces, quote marks and final punctuation."""
     while s < e and text[s] in _TRIM:
@@ -184,15 +207,24 @@ def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+@functools.cache
+def _subject_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline)."""
+    w = _words()
+    return tuple(w["zh_subject_lead"]), (*w["zh_subject_tail"], "\n")
+
+
 def _strip_subject(s: str) -> str:
     """The subject without leading connectives and trailing adverbs ("因此，党群关系始终" → "党群关系")."""
     lead, tail = _subject_edges()
+    leads, tails = _subject_affixes()
     s = s.strip(" \t\u3000" + _QUOTE_CHARS)
     if len(s) > 3 * _SUBJECT_MAX:
         return ""  # far too long for a subject: do not spend time trimming it
-    while (m := lead.match(s)) and m.end() < len(s):
+    # the regexes run only where one of their words can match
+    while s.startswith(leads) and (m := lead.match(s)) and m.end() < len(s):
         s = s[m.end() :]
-    while (m := tail.search(s)) and m.start() > 0:
+    while s.endswith(tails) and (m := tail.search(s)) and m.start() > 0:
         s = s[: m.start()].rstrip()
     return s.strip(_QUOTE_CHARS)
 
@@ -211,7 +243,8 @@ def _good_subject(s: str) -> bool:
 def _copula_pattern() -> re.Pattern[str]:
     before = re.escape(_words()["zh_not_copula_before"])
     after = re.escape(_words()["zh_not_copula_after"])
-    return re.compile(f"(?<![{before}])是(?![{after}是])")
+    # 是 first, so the regex engine searches for it directly; the look-behind then checks the character before it
+    return re.compile(f"是(?<![{before}]是)(?![{after}是])")
 
 
 def _copula(clause: str) -> int:
@@ -231,9 +264,35 @@ def _ends_with_head(predicate: str) -> bool:
 
 
 class _Found(NamedTuple):
+    """A claim as found in a paragraph: where it starts and its fields (the id comes last, in find_claims)."""
+
     offset: int
-    claim: Claim
+    point: str | None
+    kind: str
+    text: str
+    subject: str = ""
+    predicate: str = ""
+    attribution: str = ""
+    items: tuple[str, ...] = ()
     key: str = ""  # the text the claim's id is derived from, when not its text
+
+    def claim(self, cid: str) -> Claim:
+        return Claim(id=cid, point=self.point, kind=self.kind, text=self.text, subject=self.subject,
+                     predicate=self.predicate, attribution=self.attribution, items=self.items)  # fmt: skip
+
+
+def _found(
+    offset: int,
+    point: str | None,
+    kind: str,
+    text: str,
+    subject: str = "",
+    predicate: str = "",
+    attribution: str = "",
+    items: tuple[str, ...] = (),
+    key: str = "",
+) -> _Found:
+    return _Found(offset, point, kind, text.strip(), subject, predicate, attribution, items, key)
 
 
 def _in_sentence(found: list[_Found], text: str, s: int, e: int) -> list[_Found]:
@@ -242,10 +301,7 @@ def _in_sentence(found: list[_Found], text: str, s: int, e: int) -> list[_Found]
         return found
     # spaces and the end mark go; quote marks stay, so a sentence that opens with a quote keeps it whole
     whole = text[s:e].strip(" \t\u3000\n").rstrip(_SENTENCE_ENDS + ".…").rstrip()
-    return [
-        _Found(f.offset, _with_text(f.claim, whole), f.key or f.claim.text) if whole and f.claim.text in whole else f
-        for f in found
-    ]
+    return [f._replace(text=whole, key=f.key or f.text) if whole and f.text in whole else f for f in found]
 
 
 def _zh_sentence_claims(
@@ -253,10 +309,10 @@ def _zh_sentence_claims(
 ) -> Iterator[_Found]:
     pats = _patterns()
     sentence = text[s:e]
-    if m := pats["suowei"].search(sentence):
+    if "所" in sentence and (m := pats["suowei"].search(sentence)):
         subject, predicate = m.group(1).strip(), m.group(2).strip().rstrip("。")
         if _good_subject(subject):
-            yield _Found(s + m.start(), _claim(point, "definition", m.group(0), subject, predicate))
+            yield _found(s + m.start(), point, "definition", m.group(0), subject, predicate)
     last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
     for cs, ce in parts:
         clause = text[cs:ce]
@@ -276,14 +332,14 @@ def _zh_sentence_claims(
                 # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
                 if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
                     last_subject = (cs, subject)
-                    yield _Found(cs, _claim(point, kind, whole, subject, longer), clause)
+                    yield _found(cs, point, kind, whole, subject, longer, key=clause)
                     continue
             if subject:
                 last_subject = (cs, subject)
-                yield _Found(cs, _claim(point, kind, clause, subject, predicate))
+                yield _found(cs, point, kind, clause, subject, predicate)
             elif last_subject is not None:
                 span = text[last_subject[0] : ce]
-                yield _Found(last_subject[0], _claim(point, kind, span, last_subject[1], predicate))
+                yield _found(last_subject[0], point, kind, span, last_subject[1], predicate)
 
 
 def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
@@ -296,7 +352,7 @@ def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
         if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX and "所谓" not in clause:
             return "definition", subject, predicate
-    if m := pats["relation"].search(clause):
+    if "的" in clause and (m := pats["relation"].search(clause)):  # the pattern opens with 的
         subject, predicate = _strip_subject(clause[: m.start()]), clause[m.end() :].strip()
         if _good_subject(subject) and 2 <= len(predicate) <= _PREDICATE_MAX:
             return "principle", subject, predicate
@@ -418,7 +474,7 @@ def _quote_claims(
         said = q.content.rstrip("，,。.!?！？")
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
-            yield _Found(q.start, _claim(point, "quote", said, attribution=q.speaker))
+            yield _found(q.start, point, "quote", said, attribution=q.speaker)
     if language != "zh" or ("：" not in text and not pats["zh_speech_strong"].search(text)):
         return
     # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
@@ -439,7 +495,7 @@ def _quote_claims(
         speaker = _zh_speaker(text[s:end])
         said = text[end:e].strip().rstrip("。！？!?")
         if speaker and len(said) > COINAGE_MAX_ZH:
-            yield _Found(end, _claim(point, "quote", said, attribution=speaker))
+            yield _found(end, point, "quote", said, attribution=speaker)
 
 
 _EN_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "someone", "people", "one"})
@@ -491,21 +547,17 @@ def _lead_in(text: str, s: int, first: int) -> int:
     return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
 
 
-_LIST_MARK = re.compile("、")
-
-
 def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
     text = unit.text
-    if text.find("、", s, e) < 0:
+    pieces = text[s:e].split("、")
+    if len(pieces) < 2:
         return
-    cuts = [m.start() for m in _LIST_MARK.finditer(text, s, e)]
     parts: list[tuple[int, int]] = []
     prev = s
-    for c in cuts:
-        parts.append((prev, c))
-        prev = c + 1
-    parts.append((prev, e))
+    for piece in pieces:
+        parts.append((prev, prev + len(piece)))
+        prev += len(piece) + 1
     last_s, last_e = parts[-1]
     if len(parts) == 2:  # "A、B和C"
         m = _patterns()["zh_and"].search(text, last_s, min(last_e, last_s + 9))
@@ -526,7 +578,7 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     spans = [(start, first_e), *middle, (ls, end)]
     items = tuple(text[a:b].strip(" " + _QUOTES_AND_ENDS).lstrip(_ITEM_NUMBERS) for a, b in spans)
     if all(items) and len(set(items)) == len(items) and not all(x.isdigit() for x in items):
-        yield _Found(s, _claim(unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items))
+        yield _found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)
 
 
 def _shared(items: Sequence[str]) -> int:
@@ -539,7 +591,11 @@ def _shared(items: Sequence[str]) -> int:
 
 def _any_shared(a: str, b: str) -> bool:
     """Whether two items hold the same character at some position, aligned at the start or at the end."""
-    return any(map(operator.eq, a, b)) or any(map(operator.eq, a[::-1], b[::-1]))
+    if any(map(operator.eq, a, b)):
+        return True
+    # items of the same length align the same way at both ends
+    n = min(len(a), len(b))
+    return len(a) != len(b) and any(map(operator.eq, a[len(a) - n :], b[len(b) - n :]))
 
 
 def _parallel_ok(items: Sequence[str]) -> bool:
@@ -568,11 +624,11 @@ def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_
         a, b = spans[i]
         # the first clause may be longer: its last ``size`` characters are the item
         first = (a, b) if lengths[i] <= size + 1 else (b - size, b)
-        run = [first, spans[i + 1]]
-        items = [text[x:y] for x, y in run]
+        items = [text[first[0] : first[1]], text[spans[i + 1][0] : spans[i + 1][1]]]
         if not _any_shared(*items):
             i += 1  # no longer run can share a position either: _parallel_ok would fail on every one
             continue
+        run = [first, spans[i + 1]]
         j = i + 2
         while j < len(spans) and len(run) < _PARALLEL_MAX and abs(lengths[j] - size) <= 1:
             item = text[spans[j][0] : spans[j][1]]
@@ -583,14 +639,12 @@ def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_
             j += 1
         # a run of three or more has passed the check as it grew
         if len(run) >= 3 or (size <= 8 and _parallel_ok(items)):
-            yield _Found(
+            yield _found(
                 spans[i][0],
-                _claim(
-                    unit.point,
-                    "enumeration",
-                    text[_lead_in(text, spans[i][0], run[0][0]) : run[-1][1]],
-                    items=tuple(items),
-                ),
+                unit.point,
+                "enumeration",
+                text[_lead_in(text, spans[i][0], run[0][0]) : run[-1][1]],
+                items=tuple(items),
             )
             i = j
         else:
@@ -633,7 +687,7 @@ def _en_list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
             last_item = last.strip()
         items = tuple(x.strip(" :;") for x in [first, *middles, last_item])
         if all(items) and len(set(items)) == len(items):
-            yield _Found(s, _claim(unit.point, "enumeration", sentence, items=items))
+            yield _found(s, unit.point, "enumeration", sentence, items=items)
         return
 
 
@@ -646,11 +700,16 @@ _INLINE_ZH = re.compile(
 )
 _INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;。：:！？!?]")}
 _ZH_ORDINALS = "一二三四五六七八九十"
+#: What the first marker of a run holds ("Firstly", "首先", "一是", "第一，").
+_RUN_OPENERS = {"en": ("First",), "zh": ("首先", "一是", "第一")}
 
 
 def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
     """ "First, … Second, … Finally, …" / "一是……二是……" / "首先……其次……" inside one paragraph."""
     text = unit.text
+    # every run opens with its first marker: without one, no run can form
+    if not any(opener in text for opener in _RUN_OPENERS["en" if language == "en" else "zh"]):
+        return
     found: list[tuple[str, int, int, int]] = []  # (family, ordinal, marker start, item start)
     if language == "en":
         for m in _INLINE_EN.finditer(text):
@@ -682,7 +741,7 @@ def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
             end = stop.start() if stop else len(text)
             items.append(text[item:end].strip())
         if all(items) and len(set(items)) == len(items):
-            yield _Found(run[0][1], _claim(unit.point, "enumeration", text[run[0][1] : end], items=tuple(items)))
+            yield _found(run[0][1], unit.point, "enumeration", text[run[0][1] : end], items=tuple(items))
 
 
 # ---------------------------------------------------------------- English definitions and principles
@@ -711,17 +770,17 @@ def _en_sentence_claims(text: str, s: int, e: int, point: str | None) -> Iterato
         if k := pats["en_is"].search(rest):
             subject, predicate = rest[: k.start()].strip(), _en_clause(rest[k.end() :])
             if subject and predicate and len(subject.split()) <= 12:
-                yield _Found(s, _claim(point, "principle", sentence, subject, predicate))
+                yield _found(s, point, "principle", sentence, subject, predicate)
                 return
     if m := pats["en_definition"].search(sentence):
         subject, predicate = _en_subject(sentence[: m.start()]), _en_clause(sentence[m.end() :])
         if subject and predicate:
-            yield _Found(s, _claim(point, "definition", sentence, subject, predicate))
+            yield _found(s, point, "definition", sentence, subject, predicate)
             return
     if m := pats["en_head"].search(sentence):
         subject, predicate = _en_subject(sentence[: m.start()]), _en_clause(m.group(1))
         if subject:
-            yield _Found(s, _claim(point, "principle", sentence, subject, predicate))
+            yield _found(s, point, "principle", sentence, subject, predicate)
 
 
 _EN_CLAUSE_END = re.compile(r"[,:;](?=\s)|\s[-–—]\s")
@@ -744,50 +803,39 @@ def _strip_en_lead(sentence: str) -> str:
 # ---------------------------------------------------------------- all together
 
 
-def _with_text(c: Claim, text: str) -> Claim:
-    # not dataclasses.replace: that inspects the fields on every call
-    return Claim(id=c.id, point=c.point, kind=c.kind, text=text, subject=c.subject, predicate=c.predicate,
-                 attribution=c.attribution, items=c.items)  # fmt: skip
-
-
-def _claim(
-    point: str | None,
-    kind: str,
-    text: str,
-    subject: str = "",
-    predicate: str = "",
-    attribution: str = "",
-    items: tuple[str, ...] = (),
-) -> Claim:
-    return Claim(id="", point=point, kind=kind, text=text.strip(), subject=subject, predicate=predicate,
-                 attribution=attribution, items=items)  # fmt: skip
-
-
 def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
     """The claims of one paragraph, in the order they appear (ids not yet set)."""
     spans = sentences(unit.text) if spans is None else spans
-    return [f.claim for f in _unit_found(unit, language, spans, _quotes(unit.text, language, spans))]
+    return [f.claim("") for f in _unit_found(unit, language, spans, _quotes(unit.text, language, spans))]
+
+
+_offset = operator.itemgetter(0)  # of a _Found
 
 
 def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]) -> list[_Found]:
     found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
     text = unit.text
-    for s, e in spans:
-        if language == "zh":
-            parts = clauses(text, s, e)
-            # every definition or principle pattern holds 是, 在于 or 指: skip sentences without them
-            if text.find("是", s, e) >= 0 or text.find("在于", s, e) >= 0 or text.find("指", s, e) >= 0:
+    if language == "zh":
+        # every definition or principle pattern holds 是, 在于 or 指, and every list 、:
+        # skip the sentences without them, and all sentences of a paragraph without them
+        copular = "是" in text or "在于" in text or "指" in text
+        listing = "、" in text
+        for (s, e), parts in zip(spans, _sentence_clauses(text, spans), strict=True):
+            sentence = text[s:e]
+            if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
                 found.extend(_zh_sentence_claims(text, s, e, unit.point, parts))
-            if text.find("、", s, e) >= 0:
-                lists = [f for cs, ce in parts if text.find("、", cs, ce) >= 0 for f in _list_claims(unit, cs, ce)]
+            if listing and "、" in sentence:
+                lists = [f for cs, ce in parts if "、" in text[cs:ce] for f in _list_claims(unit, cs, ce)]
                 found.extend(_in_sentence(lists, text, s, e))
             if len(parts) > 1:
                 found.extend(_in_sentence(list(_parallel_claims(unit, parts)), text, s, e))
-        else:
-            found.extend(_en_sentence_claims(unit.text, s, e, unit.point))
+    else:
+        for s, e in spans:
+            found.extend(_en_sentence_claims(text, s, e, unit.point))
             found.extend(_en_list_claims(unit, s, e))
     found.extend(_inline_sequence_claims(unit, language))
-    found.sort(key=lambda f: f.offset)
+    if len(found) > 1:
+        found.sort(key=_offset)
     return found
 
 
@@ -809,28 +857,27 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     for unit in units:
         spans = sentences(unit.text)
         quotes = list(_quotes(unit.text, language, spans))
-        coined.extend(_coinages(quotes, language))
-        found = [*(_Found(0, c) for c in bullets.feed(unit)), *_unit_found(unit, language, spans, quotes)]
-        for f in found:
-            c = f.claim
-            key = (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items)
+        if quotes:
+            coined.extend(_coinages(quotes, language))
+        for f in [*bullets.feed(unit), *_unit_found(unit, language, spans, quotes)]:
+            key = (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items)
             if key in seen_keys:
                 continue
             seen_keys.add(key)
             # an enumeration keeps the id of its clause, so widening its text to the sentence changes no id
-            base = "c" + short_hash(doc_id, c.kind, f.key or c.text, c.subject, c.attribution, "\x1e".join(c.items))
+            base = "c" + short_hash(doc_id, f.kind, f.key or f.text, f.subject, f.attribution, "\x1e".join(f.items))
             seen_ids[base] = seen_ids.get(base, 0) + 1
             cid = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
-            out.append(Claim(id=cid, point=c.point, kind=c.kind, text=c.text, subject=c.subject,
-                             predicate=c.predicate, attribution=c.attribution, items=c.items))  # fmt: skip
-    for c in bullets.feed(None):
-        base = "c" + short_hash(doc_id, c.kind, c.text, "\x1e".join(c.items))
-        if (c.kind, c.text, c.subject, c.predicate, c.attribution, c.items) not in seen_keys:
-            out.append(Claim(id=base, point=c.point, kind=c.kind, text=c.text, items=c.items))
+            out.append(f.claim(cid))
+    for f in bullets.feed(None):
+        base = "c" + short_hash(doc_id, f.kind, f.text, "\x1e".join(f.items))
+        if (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items) not in seen_keys:
+            out.append(Claim(id=base, point=f.point, kind=f.kind, text=f.text, items=f.items))
     return Findings(tuple(out), tuple(coined))
 
 
-_BULLET = re.compile(r"[-*+•·▪●○■◆◇▶][ \t\u3000]+(?=\S)")
+_BULLETS = "-*+•·▪●○■◆◇▶"
+_BULLET = re.compile(rf"[{re.escape(_BULLETS)}][ \t\u3000]+(?=\S)")
 _BULLET_ITEM_END = re.compile(r"[。！？；;!?：:]|\.(?=\s|$)")
 
 
@@ -843,9 +890,11 @@ class _BulletRun:
         self.items: list[str] = []
         self.point: str | None = None
 
-    def feed(self, unit: Unit | None) -> list[Claim]:
+    def feed(self, unit: Unit | None) -> list[_Found]:
         """Take the next paragraph (None at the end); the enumeration of a run that ends here, if any."""
-        m = _BULLET.match(unit.text) if unit is not None else None
+        m = _BULLET.match(unit.text) if unit is not None and unit.text[:1] in _BULLETS else None
+        if m is None and not self.lines:
+            return []  # no run, and none starts here
         if unit is not None and m and (not self.lines or unit.point == self.point):
             self._add(unit, m.end())
             return []
@@ -861,9 +910,9 @@ class _BulletRun:
         self.items.append(content[: stop.start()].strip() if stop else content.strip())
         self.point = unit.point
 
-    def _flush(self) -> list[Claim]:
+    def _flush(self) -> list[_Found]:
         lines, items, point = self.lines, tuple(self.items), self.point
         self.lines, self.items, self.point = [], [], None
         if len(items) < 2 or not all(items) or len(set(items)) != len(items):
             return []
-        return [_claim(point, "enumeration", "\n".join(lines), items=items)]
+        return [_found(0, point, "enumeration", "\n".join(lines), items=items)]

@@ -229,7 +229,7 @@ def markers(paragraph: str) -> list[Marker]:
         return out
     if c == "其" and (m := _ZH_QI.match(p)):
         return [Marker("其一", zh_number(m.group(1)), m.group(0), _after(p, m.end()))]
-    if m := pats["zh_seq"].match(p):
+    if c in _sequence_starts() and (m := pats["zh_seq"].match(p)):
         return [Marker("zh-seq", _sequence_ordinal("zh_sequence", m.group(1)), m.group(0), _after(p, m.end()))]
     if c.isascii() and c.isalpha():
         if m := pats["en_seq"].match(p):
@@ -239,6 +239,12 @@ def markers(paragraph: str) -> list[Marker]:
             suffix = "." if m.group(2) == "." else ")"
             out.extend(_latin(m.group(1), m.group(0).strip(), "a" + suffix, _after(p, m.end())))
     return out
+
+
+@functools.cache
+def _sequence_starts() -> frozenset[str]:
+    """The characters a Chinese sequence word ("首先", "其次", …) starts with."""
+    return frozenset(word[0] for word in _words()["zh_sequence"])
 
 
 def _sequence_ordinal(table: str, word: str) -> int:
