@@ -567,10 +567,15 @@ def _heading_like(line: str) -> bool:
     return bool(_MARKER.match(line)) and len(line) <= 60
 
 
+_CLAUSE_END = ("；", ";", "，", ",", "：", ":", "、")
+
+
 def _title_like(line: str) -> bool:
+    if not any(ch.isalnum() for ch in line):  # "#" or "，": names nothing
+        return False
     if line.startswith("#") and not line.startswith("##"):
-        return True
-    if line.endswith(("。", "！", "？", "!", "?", "；", ";", "，", ",", "：", ":")) or _MARKER.match(line):
+        return not line.endswith(_CLAUSE_END)  # a heading does not stop mid-clause
+    if line.endswith(("。", "！", "？", "!", "?", *_CLAUSE_END)) or _MARKER.match(line):
         return False
     return len(line) <= 80 and not (line.endswith(".") and len(line.split()) > 12)
 
@@ -608,14 +613,16 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
     for raw, line, reason in zip(original, lines, reasons, strict=True):
         if reason is None:
             text = _normalise_trimmed(line)
-            if text:
+            if text and not text.lstrip("#").strip():  # "##": a Markdown heading with nothing in it
+                dropped.append(Dropped(text=raw, reason="empty heading"))
+            elif text:
                 kept.append(text)
         else:
             dropped.append(Dropped(text=raw, reason=reason))
 
     title = ""
     if kept and _title_like(kept[0]):
-        title = kept.pop(0).lstrip("#").strip()
+        title = kept.pop(0).lstrip("# \t")
     body: list[str] = []
     if not options.keep_boilerplate:
         title_seen = _comparable(title)
