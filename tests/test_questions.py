@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import assert_linear
 from kaodian.errors import UnknownQuestionTypeError
 from kaodian.model import QUESTION_TYPES, Claim, Document, Notice, Point, Question, StudySet, Term
 from kaodian.names import slug
@@ -371,18 +372,20 @@ def test_a_section_is_not_dominated_by_cloze() -> None:
 
 
 def test_a_long_line_without_punctuation_does_not_stall() -> None:
-    line = "党" * 10_000
-    doc = Document(
-        id="d",
-        source="d.txt",
-        title="长行",
-        points=(Point("p", None, 1, "一、", "长行", line),),
-        claims=(Claim("c", "p", "principle", line, line[:5], line[5:]),),
-        terms=(Term("党党党", 1.0),),
-    )
-    start = time.perf_counter()
-    generate(doc)
-    assert time.perf_counter() - start < 1.0
+    def run(n: int) -> None:
+        line = "党" * n
+        generate(
+            Document(
+                id="d",
+                source="d.txt",
+                title="长行",
+                points=(Point("p", None, 1, "一、", "长行", line),),
+                claims=(Claim("c", "p", "principle", line, line[:5], line[5:]),),
+                terms=(Term("党党党", 1.0),),
+            )
+        )
+
+    assert_linear(run, 5_000, tries=5)
 
 
 # ---------------------------------------------------------------- property: the rules hold for any study set
@@ -719,4 +722,23 @@ def test_affix_lengths_are_the_shared_prefix_and_the_rest_of_the_shared_suffix(i
     shortest = min(map(len, items))
     prefix = next((k for k in range(shortest) if len({i[k] for i in items}) > 1), shortest)
     suffix = next((k for k in range(shortest - prefix) if len({i[-1 - k] for i in items}) > 1), shortest - prefix)
-    assert _affix_lengths(items) == (prefix, suffix)
+    assert _affix_lengths(tuple(items)) == (prefix, suffix)
+
+
+def _fill_by_matches(q: Question) -> str:
+    """Question.fill as the blanks are matched one by one: "[n:answer]" for a blank, upper case elsewhere."""
+    out, pos = [], 0
+    for m in re.finditer(r"\{\{(\d+)\}\}", q.prompt):
+        n = int(m.group(1))
+        out += [q.prompt[pos : m.start()].upper(), f"[{n}:{q.answer[n - 1] if 0 < n <= len(q.answer) else ''}]"]
+        pos = m.end()
+    return "".join([*out, q.prompt[pos:].upper()])
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab{}0123 ", max_size=30), st.lists(st.sampled_from(["x", "y", ""]), max_size=3))
+def test_fill_renders_each_blank_and_each_plain_part(prompt: str, answer: list[str]) -> None:
+    from kaodian.model import Source
+
+    q = Question(id="q", type="cloze", prompt=prompt, answer=tuple(answer), source=Source(document="d", title="t"))
+    assert q.fill(lambda n, a: f"[{n}:{a}]", str.upper) == _fill_by_matches(q)

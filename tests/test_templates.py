@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kaodian.errors import SchemaError
 from kaodian.model import QUESTION_TYPES, Document, StudySet
@@ -144,3 +147,20 @@ def test_render_fills_every_placeholder_around_plain_text() -> None:
     assert t.render("zh", {"subject": "三观", "count_zh": "三"}) == "三观包括哪三项？"
     assert t.render("en", {"blanked": "a {{1}} b"}) == "a {{1}} b"
     assert t.placeholders("zh") == ("subject", "count_zh")
+
+
+@given(
+    st.sampled_from(
+        ["{blanked}", "{subject}包括哪{count_zh}项？", "填空：{blanked}", "{subject}{{1}}{subject}", "plain"]
+    ),
+    st.dictionaries(st.sampled_from(["blanked", "subject", "count_zh"]), st.sampled_from(["", "a", "{{1}}", "三观"])),
+)
+def test_render_is_every_placeholder_substituted_or_none(wording: str, values: dict[str, str]) -> None:
+    t = Template("x", "list", "claim-items", (("zh", wording),))
+    names = re.findall(r"(?<!\{)\{(\w+)\}(?!\})", wording)
+    plain = (
+        None
+        if not all(values.get(n) for n in names)
+        else re.sub(r"(?<!\{)\{(\w+)\}(?!\})", lambda m: values[m.group(1)], wording)
+    )
+    assert t.render("zh", values) == plain

@@ -207,15 +207,14 @@ class Question:
 
     def fill(self, blank: Callable[[int, str], str], text: Callable[[str], str] = lambda s: s) -> str:
         """Render a cloze prompt: ``text`` maps the plain parts, ``blank(n, answer)`` each blank."""
-        out: list[str] = []
-        pos = 0
-        for m in _BLANK.finditer(self.prompt):
-            out.append(text(self.prompt[pos : m.start()]))
-            n = int(m.group(1))
+        # split at the blanks: the plain parts at even places, the blank numbers between them
+        parts = _BLANK.split(self.prompt)
+        out = [text(parts[0])]
+        for i in range(1, len(parts), 2):
+            n = int(parts[i])
             ans = self.answer[n - 1] if 0 < n <= len(self.answer) else ""
             out.append(blank(n, ans))
-            pos = m.end()
-        out.append(text(self.prompt[pos:]))
+            out.append(text(parts[i + 1]))
         return "".join(out)
 
 

@@ -17,7 +17,7 @@ import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import UnknownQuestionTypeError
 from .model import QUESTION_TYPES, Claim, Document, Point, Question, Source
@@ -46,7 +46,7 @@ _QUOTES = "“”\"'‘’（）()《》「」"
 _BOOK = re.compile(r"《([^《》\n]{1,40})》")
 _DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
-_BLANK = re.compile(r"\{\{\d+\}\}")
+_BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
 _MARKER = re.compile(
     r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
@@ -150,7 +150,8 @@ def blankable(text: str, language: str) -> bool:
 def sentences(text: str, language: str) -> list[str]:
     """The sentences of a body of text, each with its end punctuation."""
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
-    return [s.strip() for s in pattern.findall(text) if _has_letters(s, 2)]
+    two_letters = _AT_LEAST[2].search  # _has_letters(s, 2), without a call per piece
+    return [s.strip() for s in pattern.findall(text) if two_letters(s)]
 
 
 def _gap(language: str) -> str:
@@ -275,20 +276,21 @@ def _shared_prefix(items: Sequence[str]) -> int:
     return n
 
 
-def _affix_lengths(items: Sequence[str]) -> tuple[int, int]:
+@functools.lru_cache(maxsize=1 << 14)  # asked by the cloze and by the choice question of the same items
+def _affix_lengths(items: tuple[str, ...]) -> tuple[int, int]:
     """The lengths of the prefix and of the (non-overlapping) suffix all items share."""
     shortest = min(map(len, items))
     p = _shared_prefix(items)
     return p, min(_shared_prefix([i[::-1] for i in items]), shortest - p)
 
 
-def _affixes(items: Sequence[str]) -> tuple[str, str]:
+def _affixes(items: tuple[str, ...]) -> tuple[str, str]:
     """The prefix and suffix all items share."""
     p, s = _affix_lengths(items)
     return items[0][:p], items[0][len(items[0]) - s :] if s else ""
 
 
-def _skeleton(items: Sequence[str]) -> list[tuple[int, int]] | None:
+def _skeleton(items: tuple[str, ...]) -> list[tuple[int, int]] | None:
     """The varying span of each item of a parallel structure (权为民所用/情为民所系 -> the last char)."""
     if len(items) < 2 or len(set(items)) != len(items):
         return None
@@ -317,17 +319,17 @@ def _skeleton(items: Sequence[str]) -> list[tuple[int, int]] | None:
 # ---------------------------------------------------------------- candidates
 
 
-@dataclass
+@dataclass(slots=True)
 class _Draft:
     """A question before ids, tags and the final filter."""
 
     type: str
     template: Template
     prompt: str
-    answer: tuple[str, ...]
     anchor: str  # claim or point id, for the question id
     point: str | None
     sentence: str
+    answer: tuple[str, ...] = ()
     discriminator: str = ""
     choices: tuple[str, ...] = ()
     truth: bool | None = None
@@ -446,7 +448,10 @@ def _index(doc: Document) -> _Index:
     # a point's text holds its children's: each sentence is read once
     for s in dict.fromkeys(s for p in doc.points for s in ix.sentences(p.text)):
         ix.statements.add(_norm(s))
-        ix.statements.add(_norm(_statement(s, ix.language)))
+        # as a statement a sentence differs only in punctuation, which _norm drops, unless it
+        # loses a point marker or gains a capital letter
+        if _MARKER.match(s) or (ix.language == "en" and s[:1].islower()):
+            ix.statements.add(_norm(_statement(s, ix.language)))
     for p in doc.points:
         if not p.truncated:
             for s in ix.sentences(p.text):
@@ -699,7 +704,7 @@ def _open_quote(before: str) -> bool:
 
 def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
     lang = ix.language
-    items = [_trim(i) for i in c.items]
+    items = tuple(_trim(i) for i in c.items)
     if len(items) < 2 or len(set(items)) != len(items) or len(items) > 8 or not all(_good_item(i, lang) for i in items):
         return
     if "\n" in c.text.strip():
@@ -958,6 +963,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         if t.type in types:
             groups.setdefault((t.source, t.type), []).append(t)
     priority = {t.name: i for i, t in enumerate(templates)}
+    ranked = {key: [(t, priority[t.name]) for t in group] for key, group in groups.items()}
     ix = _index(doc)
     lang = ix.language
     drafts: list[_Draft] = []
@@ -971,21 +977,11 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        for template in groups.get((source, qtype), []):
+        for template, rank in ranked.get((source, qtype), ()):
             prompt = template.render(lang, values)
             if prompt is not None:
                 drafts.append(
-                    _Draft(
-                        qtype,
-                        template,
-                        prompt,
-                        anchor=anchor,
-                        point=point,
-                        sentence=sentence,
-                        seq=len(drafts),
-                        priority=priority[template.name],
-                        **({"answer": ()} | fields),
-                    )
+                    _Draft(qtype, template, prompt, anchor, point, sentence, seq=len(drafts), priority=rank, **fields)
                 )
                 return
 
@@ -1047,7 +1043,8 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
         if p.truncated:
             continue
         for s in ix.sentences(p.text):
-            if owner.get(s) != p.id or _on_truncated_text(ix, p.id, s):
+            # p is not truncated: only the unfinished last sentence of the document can cut s short
+            if owner.get(s) != p.id or (ix.tail and _on_truncated_text(ix, p.id, s)):
                 continue
             owner[s] = ""  # once per sentence
             if _lead_in(s):
@@ -1069,8 +1066,20 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
 
 def problems(q: Question) -> list[str]:
     """The quality rules a question breaks (empty when it is fit to keep)."""
+    return _problems(q.language, q.type, q.prompt, q.answer, q.choices, q.truth, q.correction)
+
+
+def _problems(
+    lang: str,
+    qtype: str,
+    prompt: str,
+    answer: tuple[str, ...],
+    choices: tuple[str, ...],
+    truth: bool | None,
+    correction: str,
+) -> list[str]:
+    """:func:`problems` of a question's fields, so that a draft is checked before its Question is built."""
     out: list[str] = []
-    lang, qtype, prompt, answer, choices = q.language, q.type, q.prompt, q.answer, q.choices
     stripped = prompt.strip()
     if not stripped:
         out.append("empty prompt")
@@ -1078,7 +1087,9 @@ def problems(q: Question) -> list[str]:
         out.append("prompt padded with whitespace")
     elif qtype == "cloze" and _MARKER.match(prompt):
         out.append("prompt opens with a point marker")
-    shown = _BLANK.sub(" ", prompt) if "{{" in prompt else prompt
+    # one pass over the prompt finds the blanks and the text around them
+    parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
+    shown = " ".join(parts[::2])
     for a in answer:
         if not a.strip():
             out.append("empty answer")
@@ -1086,7 +1097,7 @@ def problems(q: Question) -> list[str]:
             out.append(f"answer {a!r} visible in the prompt")
     # the rules of each type, in the order they are reported
     if qtype == "cloze":
-        if q.blanks() != tuple(range(1, len(answer) + 1)):
+        if tuple(map(int, parts[1::2])) != tuple(range(1, len(answer) + 1)):
             out.append("blanks do not match answers")
         if not _has_letters(shown, 3 if lang == "en" else 4):
             out.append("the blank is the whole sentence")
@@ -1109,29 +1120,34 @@ def problems(q: Question) -> list[str]:
         if not answer:
             out.append("no reference answer")
     elif qtype == "truefalse":
-        if q.truth is None or answer:
+        if truth is None or answer:
             out.append("a true/false question has a truth and no answer")
-        if q.truth is False and (not q.correction or _norm(q.correction) == _norm(prompt)):
+        if truth is False and (not correction or _norm(correction) == _norm(prompt)):
             out.append("a false statement needs its correction")
     return out
 
 
+class _Kept(NamedTuple):
+    """A draft that passed the quality rules: its id and its choices as shown. Its Question is built
+    only if the caps keep it."""
+
+    id: str
+    answer: tuple[str, ...]
+    choices: tuple[str, ...]
+    draft: _Draft
+
+
 def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple[Question, ...]:
     doc = ix.doc
-    doc_tag = slug(doc.title or doc.id)
-    section_tags = {top: slug(ix.by_id[top].title) for top in set(ix.top.values())}
-    kept: list[tuple[Question, _Draft]] = []
+    lang = ix.language
+    kept: list[_Kept] = []
     seen: set[tuple[str, str]] = set()
-    # the questions of a claim or a point share their source and their tags: each is built once
-    sources: dict[tuple[str | None, str], Source] = {}
-    tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
     for d in drafts:
         # a repeat of a kept question is dropped before it is built
         key = (d.type, _norm(d.prompt) if d.type != "cloze" else d.prompt)
         if key in seen:
             continue
-        anchor = d.anchor
-        qid = short_hash(doc.id, anchor, d.template.name, d.discriminator, length=12)
+        qid = short_hash(doc.id, d.anchor, d.template.name, d.discriminator, length=12)
         choices = d.choices
         if d.shuffle and choices:
             rng = random.Random(f"{options.seed}:{qid}")
@@ -1144,6 +1160,24 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
         if d.type == "multiple":  # the correct choices in the order they are shown
             order = {c: i for i, c in enumerate(choices)}
             answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
+        if _problems(lang, d.type, d.prompt, answer, choices, d.truth, d.correction):
+            continue
+        seen.add(key)
+        kept.append(_Kept(qid, answer, choices, d))
+    kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
+    kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
+    kept.sort(key=lambda k: (ix.order.get(k.draft.point or "", -1), _TYPE_ORDER[k.draft.type], k.draft.seq))
+    return tuple(_questions(ix, kept))
+
+
+def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
+    doc = ix.doc
+    doc_tag = slug(doc.title or doc.id)
+    section_tags: dict[str, str] = {}
+    # the questions of a claim or a point share their source and their tags: each is built once
+    sources: dict[tuple[str | None, str], Source] = {}
+    tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
+    for qid, answer, choices, d in kept:
         source = sources.get((d.point, d.sentence))
         if source is None:
             source = sources[d.point, d.sentence] = Source(
@@ -1158,9 +1192,11 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
             top = ix.top.get(d.point) if d.point else None
             names = ["kaodian", doc_tag, d.type]
             if top is not None:
+                if top not in section_tags:
+                    section_tags[top] = slug(ix.by_id[top].title)
                 names.append(section_tags[top])
             tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
-        q = Question(
+        yield Question(
             id=qid,
             type=d.type,
             prompt=d.prompt,
@@ -1173,26 +1209,18 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
             language=ix.language,
             template=d.template.name,
         )
-        if problems(q):
-            continue
-        seen.add(key)
-        kept.append((q, d))
-    kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
-    kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
-    kept.sort(key=lambda qd: (ix.order.get(qd[0].source.point or "", -1), _TYPE_ORDER[qd[0].type], qd[1].seq))
-    return tuple(q for q, _ in kept)
 
 
-def _cap_cloze_per_sentence(kept: list[tuple[Question, _Draft]], cap: int) -> list[tuple[Question, _Draft]]:
+def _cap_cloze_per_sentence(kept: list[_Kept], cap: int) -> list[_Kept]:
     per_sentence: dict[str, int] = {}
     out = []
-    for q, d in kept:
-        if q.type == "cloze":
-            key = _norm(d.sentence)
+    for k in kept:
+        if k.draft.type == "cloze":
+            key = _norm(k.draft.sentence)
             per_sentence[key] = per_sentence.get(key, 0) + 1
             if per_sentence[key] > max(cap, 0):
                 continue
-        out.append((q, d))
+        out.append(k)
     return out
 
 
@@ -1201,7 +1229,7 @@ def section_cap(points: int) -> int:
     return max(SECTION_TYPE_CAP, 4 * points)
 
 
-def _balance(ix: _Index, kept: list[tuple[Question, _Draft]], mix: bool) -> list[tuple[Question, _Draft]]:
+def _balance(ix: _Index, kept: list[_Kept], mix: bool) -> list[_Kept]:
     """Per top-level section: at most section_cap() of a type, and cloze never dominating.
 
     Within a type, questions are ranked by template (claims' head nouns, then parallel items,
@@ -1209,26 +1237,28 @@ def _balance(ix: _Index, kept: list[tuple[Question, _Draft]], mix: bool) -> list
     a long point does not take a section's whole quota. With only
     cloze questions asked for (``mix`` false) cloze is not held back by the others.
     """
-    sections: dict[str, list[tuple[Question, _Draft]]] = {}
-    for q, d in kept:
-        top = ix.top.get(d.point, "") if d.point else ""
-        sections.setdefault(top, []).append((q, d))
-    out: list[tuple[Question, _Draft]] = []
+    sections: dict[str, list[_Kept]] = {}
+    for k in kept:
+        point = k.draft.point
+        top = ix.top.get(point, "") if point else ""
+        sections.setdefault(top, []).append(k)
+    out: list[_Kept] = []
     for top, members in sections.items():
         cap = section_cap(ix.section_size.get(top, 1))
-        by_type: dict[str, list[tuple[Question, _Draft]]] = {}
-        for q, d in members:
-            by_type.setdefault(q.type, []).append((q, d))
-        chosen: dict[str, list[tuple[Question, _Draft]]] = {}
+        by_type: dict[str, list[_Kept]] = {}
+        for k in members:
+            by_type.setdefault(k.draft.type, []).append(k)
+        chosen: dict[str, list[_Kept]] = {}
         for qtype, group in by_type.items():
             rank: dict[tuple[str, str], int] = {}
             ranked = []
-            for q, d in group:
+            for k in group:
+                d = k.draft
                 key = (d.point or "", d.template.name)
                 rank[key] = rank.get(key, 0) + 1
-                ranked.append((d.priority, rank[key], d.seq, q, d))
+                ranked.append((d.priority, rank[key], d.seq, k))
             ranked.sort(key=lambda r: r[:3])
-            chosen[qtype] = [(q, d) for *_, q, d in ranked[:cap]]
+            chosen[qtype] = [k for *_, k in ranked[:cap]]
         if mix and "cloze" in chosen:
             others = sum(len(v) for t, v in chosen.items() if t != "cloze")
             chosen["cloze"] = chosen["cloze"][: max(SECTION_CLOZE_FLOOR, others)]

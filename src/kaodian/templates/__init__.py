@@ -83,11 +83,12 @@ class Template:
         if text is None:
             return None
         parts = _split(text)
-        names = parts[1::2]
-        if not all(values.get(name) for name in names):
-            return None
         if len(parts) == 3 and not parts[0] and not parts[2]:
-            return values[names[0]]  # "{blanked}", the wording of most templates
+            return values.get(parts[1]) or None  # "{blanked}", the wording of most templates
+        names = parts[1::2]
+        for name in names:
+            if not values.get(name):
+                return None
         filled = list(parts)
         filled[1::2] = [values[name] for name in names]
         return "".join(filled)
