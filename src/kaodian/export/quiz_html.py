@@ -18,6 +18,7 @@ def _css() -> str:
 _SPECIAL = re.compile("[&<>\"']")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # choices, answers and sources come back question after question
 def _e(text: str) -> str:
     # most text has nothing to escape: one search costs less than escape()'s five replaces
     return escape(text, quote=True) if _SPECIAL.search(text) else text
