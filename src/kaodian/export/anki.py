@@ -375,13 +375,18 @@ def note_specs(questions: Sequence[Question], deck_override: str | None = None) 
 # ---------------------------------------------------------------- modification times
 
 
+@functools.cache  # a few note types, each with its templates and CSS to hash, in every package
+def _notetype_digest(notetype: NoteType) -> str:
+    return notetype.digest()
+
+
 def _stamps(
     specs: Sequence[NoteSpec], path: Path, use_ledger: bool
 ) -> tuple[dict[str, int], int, ledger_mod.Ledger | None]:
     """(note key -> mod, package timestamp, ledger to save) for the notes about to be written."""
     now = int(clock())
     # the last note type of each name, as one entry per note would give, hashed once per name
-    types = {name: notetype.digest() for name, notetype in {s.notetype.name: s.notetype for s in specs}.items()}
+    types = {name: _notetype_digest(nt) for name, nt in {s.notetype.name: s.notetype for s in specs}.items()}
     if not use_ledger:
         return {s.key: now for s in specs}, now, None
     previous = ledger_mod.load(ledger_mod.ledger_path(path))
@@ -497,7 +502,7 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         decks.append(deck)
     # per note type: its id, the index of its sort field and its card rule
     notetypes = {s.notetype.name: s.notetype for s in specs}
-    kinds = {name: (nt.id, nt.fields.index(nt.sort), _card_rule(nt)) for name, nt in notetypes.items()}
+    kinds = {name: (nt.id, nt.sort_index, _card_rule(nt)) for name, nt in notetypes.items()}
     # genanki's id sequence: deck by deck, each note's id followed by its cards' ids
     ids = itertools.count(timestamp * 1000)
     notes: list[tuple[object, ...]] = []
