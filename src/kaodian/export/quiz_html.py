@@ -30,6 +30,12 @@ def _fixed(text: str) -> str:
     return _e(text)
 
 
+@functools.lru_cache(maxsize=1 << 12)  # every paper numbers its questions 1, 2, 3 … again
+def _number(template: str, n: int) -> str:
+    """A question's number in the paper's format (``template``), escaped."""
+    return _e(template.format(n=n))
+
+
 @functools.cache
 def _blank(em: int, cls: str = "blank") -> str:
     return f'<span class="{cls}" style="width:{em}em"></span>'
@@ -64,7 +70,7 @@ def _prompt(item: Item, paper: Paper) -> str:
 
 def _item(out: list[str], item: Item, paper: Paper, kind: str) -> None:
     s = paper.strings
-    number = _fixed(str(s["number"]).format(n=item.number))
+    number = _number(str(s["number"]), item.number)
     out.append(f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">')
     out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
     if item.choices:
@@ -116,7 +122,7 @@ def _key(paper: Paper, alone: bool) -> list[str]:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
         for _ in section.items:
             e = next(entries)
-            number = _fixed(number_format.format(n=e.number))
+            number = _number(number_format, e.number)
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if e.answer:
                 out.append(f'<span class="answer">{_e(e.answer)}</span>')
