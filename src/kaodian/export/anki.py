@@ -45,6 +45,7 @@ _ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 _ZIP_LEVEL = 1
 
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_HTML_SPECIAL = re.compile(r"[&<>\"'{}\[\r\n]|::")  # what html_text rewrites
 _TAG_SPACE = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"\[\[(\w+)\]\]")
 _CHOICE_TYPES = ("single", "multiple", "quote")
@@ -107,6 +108,11 @@ class NoteType:
     def id(self) -> int:
         return stable_id("notetype", self.name)
 
+    @functools.cached_property  # looked up for every note
+    def sort_index(self) -> int:
+        """The position of the Sort field among the fields."""
+        return self.fields.index(self.sort)
+
     def digest(self) -> str:
         return ledger_mod.content_hash((self.name, self.css, self.front, self.back, *self.fields, self.sort))
 
@@ -137,8 +143,11 @@ def note_type(kind: str, language: str) -> NoteType:
 # ---------------------------------------------------------------- text
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same sentences and section titles come back note after note
 def html_text(text: str) -> str:
     """Text as HTML that Anki shows as written: escaped, line breaks kept, no cloze/template/media syntax."""
+    if _HTML_SPECIAL.search(text) is None:  # most text: nothing to escape or rewrite
+        return text
     s = html.escape(text, quote=True)
     # {{ }} and :: would open or close a cloze; [sound:…] and [latex] are Anki media syntax.
     s = s.replace("{", "&#123;").replace("}", "&#125;").replace("[", "&#91;").replace("::", ":&#58;")
@@ -295,8 +304,8 @@ class NoteSpec:
 
     def digest(self) -> str:
         """The hash of what Anki stores for the note, except the Sort field (a position, not content)."""
-        sort = self.notetype.fields.index(self.notetype.sort)
-        content = [f for i, f in enumerate(self.fields) if i != sort]
+        sort = self.notetype.sort_index
+        content = (*self.fields[:sort], *self.fields[sort + 1 :])
         return ledger_mod.content_hash((self.notetype.name, *content, " ".join(self.tags)))
 
 
@@ -310,13 +319,15 @@ def note_fields(q: Question, position: int) -> tuple[NoteType, dict[str, str]]:
         "Extra": "",
         "Sort": f"{position:06d}",
     }
-    if is_cloze(q):
-        return note_type("cloze", language), {"Text": cloze_text(q), **common}
-    if q.type == "truefalse":
+    if q.type == "cloze":
+        text = cloze_text(q)
+        if "{{c" in text:  # is_cloze(q): its text is escaped, so only a blank writes a brace
+            return note_type("cloze", language), {"Text": text, **common}
+    elif q.type == "truefalse":
         correction = html_text(q.correction) if q.correction and q.correction != q.prompt else ""
         fields = {"Statement": html_text(q.prompt), "Verdict": verdict_html(q, language), "Correction": correction}
         return note_type("truefalse", language), {**fields, **common}
-    if has_choices(q):
+    elif has_choices(q):
         right = q.correct
         options = [html_text(c) for c in q.choices]
         fields = {
@@ -364,13 +375,18 @@ def note_specs(questions: Sequence[Question], deck_override: str | None = None) 
 # ---------------------------------------------------------------- modification times
 
 
+@functools.cache  # a few note types, each with its templates and CSS to hash, in every package
+def _notetype_digest(notetype: NoteType) -> str:
+    return notetype.digest()
+
+
 def _stamps(
     specs: Sequence[NoteSpec], path: Path, use_ledger: bool
 ) -> tuple[dict[str, int], int, ledger_mod.Ledger | None]:
     """(note key -> mod, package timestamp, ledger to save) for the notes about to be written."""
     now = int(clock())
     # the last note type of each name, as one entry per note would give, hashed once per name
-    types = {name: notetype.digest() for name, notetype in {s.notetype.name: s.notetype for s in specs}.items()}
+    types = {name: _notetype_digest(nt) for name, nt in {s.notetype.name: s.notetype for s in specs}.items()}
     if not use_ledger:
         return {s.key: now for s in specs}, now, None
     previous = ledger_mod.load(ledger_mod.ledger_path(path))
@@ -486,7 +502,7 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         decks.append(deck)
     # per note type: its id, the index of its sort field and its card rule
     notetypes = {s.notetype.name: s.notetype for s in specs}
-    kinds = {name: (nt.id, nt.fields.index(nt.sort), _card_rule(nt)) for name, nt in notetypes.items()}
+    kinds = {name: (nt.id, nt.sort_index, _card_rule(nt)) for name, nt in notetypes.items()}
     # genanki's id sequence: deck by deck, each note's id followed by its cards' ids
     ids = itertools.count(timestamp * 1000)
     notes: list[tuple[object, ...]] = []

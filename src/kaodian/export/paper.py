@@ -137,6 +137,7 @@ def display_width(text: str) -> float:
     return sum(map(_EM.__getitem__, map(unicodedata.east_asian_width, text)))
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same answers come back in a paper and in its versions
 def blank_em(answer: str) -> int:
     """The width of a blank for ``answer``: its own width and a little room, at least 4 em."""
     return max(4, math.ceil(display_width(answer)) + 2)
@@ -158,14 +159,24 @@ def choice_columns(choices: Sequence[str]) -> int:
 # ---------------------------------------------------------------- choosing questions
 
 
+@functools.cache
+def _section_kinds() -> dict[str, str]:
+    """Question type -> the kind of the first section that takes it."""
+    kinds: dict[str, str] = {}
+    for sec in layout()["sections"]:
+        for question_type in sec["types"]:
+            kinds.setdefault(question_type, str(sec["kind"]))
+    return kinds
+
+
 def section_kind(q: Question) -> str:
     """The section a question is printed in; choice questions without choices become short answers."""
     if q.type in CHOICE_TYPES and not q.choices:
         return "short"
-    for sec in layout()["sections"]:
-        if q.type in sec["types"]:
-            return str(sec["kind"])
-    raise InputError(f"question {q.id}: unknown type {q.type!r}; regenerate the questions with this kaodian")
+    kind = _section_kinds().get(q.type)
+    if kind is None:
+        raise InputError(f"question {q.id}: unknown type {q.type!r}; regenerate the questions with this kaodian")
+    return kind
 
 
 def _spread(items: Sequence[Question], n: int) -> list[Question]:

@@ -18,6 +18,7 @@ def _css() -> str:
 _SPECIAL = re.compile("[&<>\"']")
 
 
+@functools.lru_cache(maxsize=1 << 14)  # choices, answers and sources come back question after question
 def _e(text: str) -> str:
     # most text has nothing to escape: one search costs less than escape()'s five replaces
     return escape(text, quote=True) if _SPECIAL.search(text) else text
@@ -27,6 +28,12 @@ def _e(text: str) -> str:
 def _fixed(text: str) -> str:
     """One of the paper's own strings (numbers, labels, hints) escaped, once per process."""
     return _e(text)
+
+
+@functools.lru_cache(maxsize=1 << 12)  # every paper numbers its questions 1, 2, 3 … again
+def _number(template: str, n: int) -> str:
+    """A question's number in the paper's format (``template``), escaped."""
+    return _e(template.format(n=n))
 
 
 @functools.cache
@@ -63,7 +70,7 @@ def _prompt(item: Item, paper: Paper) -> str:
 
 def _item(out: list[str], item: Item, paper: Paper, kind: str) -> None:
     s = paper.strings
-    number = _fixed(str(s["number"]).format(n=item.number))
+    number = _number(str(s["number"]), item.number)
     out.append(f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">')
     out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
     if item.choices:
@@ -115,7 +122,7 @@ def _key(paper: Paper, alone: bool) -> list[str]:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
         for _ in section.items:
             e = next(entries)
-            number = _fixed(number_format.format(n=e.number))
+            number = _number(number_format, e.number)
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if e.answer:
                 out.append(f'<span class="answer">{_e(e.answer)}</span>')
