@@ -398,9 +398,25 @@ def test_cleaning_never_raises_on_arbitrary_unicode(text: str) -> None:
 @given(st.text(alphabet=st.characters(codec="utf-8"), max_size=300))
 def test_cleaning_is_idempotent(text: str) -> None:
     once = clean_source(src(text))
-    twice = clean_source(src("\n".join(once.lines())))
+    # the cleaned document again, its title as the heading it is
+    again = "\n".join(((f"# {once.title}",) if once.title else ()) + once.paragraphs)
+    twice = clean_source(src(again))
     assert twice.lines() == once.lines()
     assert twice.truncated == once.truncated
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "body"),
+    [
+        ("##\na", "a", ()),  # a heading of marks only is no title: dropped
+        ("#党，", "", ("#党，",)),  # a heading that stops mid-clause is body text
+        ("# #党\n正文。", "党", ("正文。",)),  # every mark goes
+        ("#，", "", ("#，",)),  # names nothing
+    ],
+)
+def test_a_title_is_a_heading_that_names_something(text: str, title: str, body: tuple[str, ...]) -> None:
+    cleaned = clean_source(src(text))
+    assert (cleaned.title, cleaned.paragraphs) == (title, body)
 
 
 @settings(max_examples=300, deadline=None)
@@ -440,7 +456,7 @@ def test_doubling_is_undone_on_generated_documents(text: str, width: int, first:
             "# Copyright law basics\nA work is protected once it is fixed.",
             ("Copyright law basics", "A work is protected once it is fixed."),
         ),
-        ("#©", ("©",)),
+        ("#©", ("#©",)),  # a heading of a symbol only names nothing: no title
     ],
 )
 def test_a_heading_marker_does_not_hide_site_lines(text: str, kept: tuple[str, ...]) -> None:
