@@ -598,3 +598,17 @@ def test_question_type_aliases_work_in_types_and_per_type(tmp_path: Path) -> Non
     assert "单项选择题" in paper and "判断题" in paper
     assert "填空题" not in paper and "多项选择题" not in paper
     assert cli._parse_types("fill,mc,essay") == ("cloze", "multiple", "short")
+
+
+def test_the_command_line_runs_the_cycle_collector_less_often(tmp_path: Path) -> None:
+    import gc
+
+    from conftest import DATA
+
+    before = gc.get_threshold()
+    try:
+        result = CliRunner().invoke(main, ["clean", str(DATA / "dangqun-guanxi.txt")])
+        assert result.exit_code == 0
+        assert gc.get_threshold() == (cli.GC_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)

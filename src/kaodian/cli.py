@@ -356,6 +356,23 @@ def main(ctx: click.Context, verbose: bool, quiet: bool, debug: bool) -> None:
     """
     state = ctx.ensure_object(State)
     state.verbose, state.quiet, state.debug = verbose, quiet, debug
+    _collect_less_often()
+
+
+#: Allocations between collections of the youngest generation (Python's default is 700).
+GC_THRESHOLD = 100_000
+
+
+def _collect_less_often() -> None:
+    """A build allocates millions of short-lived records that reference counting frees; the cycle
+    collector, run every 700 allocations, only finds them alive and costs about a tenth of a build.
+    The command line is a short-lived process, so it runs the collector less often (worker
+    processes forked from it inherit the setting). The library leaves the collector alone.
+    """
+    import gc
+
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, middle, oldest)
 
 
 @main.command(context_settings=CONTEXT)
