@@ -47,6 +47,35 @@ def make_font(path: Path, chars: str, width: int = 1000) -> Path:
     return path
 
 
+def make_cff_font(path: Path, chars: str) -> Path:
+    """A small OpenType (CFF) font, as Noto Sans CJK is, with a square glyph for each of ``chars``."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+
+    chars = "".join(sorted(set(chars)))
+    names = [".notdef"] + [f"uni{ord(ch):04X}" for ch in chars]
+    outlines = {}
+    for name in names:
+        pen = T2CharStringPen(1000, None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 800))
+        pen.curveTo((300, 900), (700, 900), (900, 800))
+        pen.lineTo((900, 0))
+        pen.closePath()
+        outlines[name] = pen.getCharString()
+    fb = FontBuilder(1000, isTTF=False)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({ord(ch): f"uni{ord(ch):04X}" for ch in chars})
+    fb.setupCFF("KaodianTestCFF", {"FullName": "Kaodian Test CFF"}, outlines, {})
+    fb.setupHorizontalMetrics({name: (1000, 100) for name in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Kaodian Test CFF", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "cache"
@@ -111,6 +140,26 @@ def test_the_copy_is_made_once_holds_the_common_characters_and_is_reused(
     assert reduced_font(font, 0) == copy
     assert copy.stat().st_mtime_ns == stamp
     assert [p.name for p in cache.iterdir()] == [copy.name]  # no temporary files left behind
+
+
+def test_a_cff_font_is_copied_with_truetype_outlines_of_the_same_shape(cache: Path, tmp_path: Path) -> None:
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    copy = reduced_font(make_cff_font(tmp_path / "test.otf", COMMON + RARE), 0)
+    assert copy is not None
+    reduced = TTFont(str(copy))
+    assert "glyf" in reduced and "CFF " not in reduced
+    cmap = reduced.getBestCmap()
+    assert all(ord(ch) in cmap for ch in COMMON) and not any(ord(ch) in cmap for ch in RARE)
+    glyph = reduced["glyf"][cmap[ord("党")]]
+    assert glyph.numberOfContours == 1
+    pen = BoundsPen(reduced.getGlyphSet())
+    reduced.getGlyphSet()[cmap[ord("党")]].draw(pen)
+    assert pen.bounds is not None
+    assert [round(v) for v in pen.bounds] == [100, 0, 900, 875]  # the curve's top, as the cubic had it
+    assert reduced["maxp"].maxPoints >= 4 and reduced["maxp"].maxContours == 1
+    assert reduced["hmtx"][cmap[ord("党")]] == (1000, 100)
 
 
 def test_the_copy_is_the_same_bytes_every_time(tmp_path: Path, font: Path, monkeypatch: pytest.MonkeyPatch) -> None:
