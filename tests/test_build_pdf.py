@@ -52,3 +52,28 @@ def test_a_pdf_that_fails_in_the_worker_is_that_input_s_failure(
     assert failure.path == str(good)
     assert "no glyph" in failure.error.message or "font" in failure.error.message
     assert not (tmp_path / "decks" / "good.quiz.pdf").exists()
+
+
+def test_the_pdf_is_handed_to_its_worker_before_the_other_formats_are_written(
+    tmp_path: Path, questions: tuple[Question, ...]
+) -> None:
+    from concurrent.futures import Future
+
+    out = tmp_path / "decks"
+    seen_at_submit: list[list[str]] = []
+
+    class Worker:
+        def submit(self, fn: object, fmt: str, *args: object) -> Future[list[Path]]:
+            seen_at_submit.append(sorted(p.name for p in out.glob("*")) if out.exists() else [])
+            future: Future[list[Path]] = Future()
+            future.set_result([out / "notes.quiz.pdf"])
+            return future
+
+    options = BuildOptions(output_dir=out, formats=("apkg", "quiz", "pdf"))
+    outputs: list[Path] = []
+    pending: list[tuple[Path, Future[list[Path]]]] = []
+    failure = pipeline._write_outputs(tmp_path / "notes.txt", "notes", questions, options, outputs, Worker(), pending)  # type: ignore[arg-type]
+    assert failure is None
+    assert seen_at_submit == [[]]  # nothing written yet: the PDF renders while the rest is written
+    assert [p.name for p in outputs] == ["notes.apkg", "notes.quiz.html"]
+    assert [f.result()[0].name for _, f in pending] == ["notes.quiz.pdf"]

@@ -130,3 +130,26 @@ def test_output_names_are_taken_in_input_order_whatever_the_jobs(tmp_path: Path)
         # the first input's name stays its own even though it failed: names do not depend on what fails
         assert sorted(p.name for p in out.iterdir()) == ["notes-2.quiz.md", "notes-3.quiz.md"]
         assert [p.name for p in report.outputs] == ["notes-2.quiz.md", "notes-3.quiz.md"]
+
+
+def test_workers_start_the_largest_documents_first_and_report_in_input_order(tmp_path: Path) -> None:
+    from concurrent.futures import Future
+
+    sizes = {"a.txt": 10, "b.txt": 3000, "c.txt": 200, "d.txt": 3000}
+    names = {}
+    for name, size in sizes.items():
+        (tmp_path / name).write_text("字" * size, encoding="utf-8")
+        names[tmp_path / name] = name.removesuffix(".txt")
+    names[tmp_path / "gone.txt"] = "gone"  # a missing file sorts as empty; its error comes from the worker
+    started: list[str] = []
+
+    class Pool:
+        def submit(self, fn: object, path: Path, name: str, options: BuildOptions) -> Future[str]:
+            started.append(name)
+            future: Future[str] = Future()
+            future.set_result(name)
+            return future
+
+    done = list(pipeline._in_workers(Pool(), names, BuildOptions()))  # type: ignore[arg-type]
+    assert started == ["b", "d", "c", "a", "gone"]  # ties keep input order
+    assert done == ["a", "b", "c", "d", "gone"]

@@ -258,13 +258,14 @@ def worker_count(jobs: int, files: Sequence[Path]) -> int:
 
 
 def _total_bytes(files: Sequence[Path]) -> int:
-    from contextlib import suppress
+    return sum(map(_size, files))
 
-    total = 0
-    for path in files:
-        with suppress(OSError):  # a missing file is reported when it is read
-            total += path.stat().st_size
-    return total
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # a missing file is reported when it is read
+        return 0
 
 
 def _map(
@@ -454,9 +455,7 @@ def build(
         from concurrent.futures import ProcessPoolExecutor
 
         pool = ProcessPoolExecutor(max_workers=workers)
-        documents = list(names)
-        worker_options = [replace(options, jobs=1)] * len(documents)
-        built = pool.map(_build_document_in_worker, documents, [names[p] for p in documents], worker_options)
+        built = _in_workers(pool, names, replace(options, jobs=1))
     else:
         built = (_build_document(p, name, writer) for p, name in names.items())
     report = _Report()
@@ -481,6 +480,16 @@ def build(
             if executor is not None:
                 executor.shutdown(cancel_futures=True)
     return report.final(len(files))
+
+
+def _in_workers(pool: ProcessPoolExecutor, names: dict[Path, str], options: BuildOptions) -> Iterator[_Built]:
+    """Each document built by the pool, in input order; the largest start first, so no long one is left to the end."""
+    futures = {
+        path: pool.submit(_build_document_in_worker, path, names[path], options)
+        for path in sorted(names, key=_size, reverse=True)
+    }
+    for path in names:
+        yield futures[path].result()
 
 
 @dataclass
@@ -522,16 +531,18 @@ def _write_outputs(
 ) -> Failure | None:
     """Write every format of one deck, appending to ``outputs``; a Failure if an exporter refuses the input.
 
-    With a ``pdf_worker`` the PDF is handed to it and its future appended to ``pending``.
+    With a ``pdf_worker`` the PDF is handed to it first, so that it renders while this process
+    writes the other formats, and its future is appended to ``pending``.
     """
     from .export import write_format
 
+    formats = options.formats
     try:
-        for fmt in options.formats:
-            if fmt == "pdf" and pdf_worker is not None and pending is not None:
-                future = pdf_worker.submit(write_format, fmt, questions, options.output_dir, name, options)
-                pending.append((path, future))
-                continue
+        if "pdf" in formats and pdf_worker is not None and pending is not None:
+            future = pdf_worker.submit(write_format, "pdf", questions, options.output_dir, name, options)
+            pending.append((path, future))
+            formats = tuple(fmt for fmt in formats if fmt != "pdf")
+        for fmt in formats:
             outputs.extend(write_format(fmt, questions, options.output_dir, name, options))
     except Exception as exc:
         return _as_failure(path, exc)
