@@ -441,9 +441,9 @@ def _index(doc: Document) -> _Index:
                 ix.heads.setdefault(shape, []).append(entry)
                 ix.heads_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
         if c.kind == "enumeration":
-            for it in c.items:
-                if _trim(it):
-                    entry = (pos, _trim(it), "")
+            for item in map(_trim, c.items):
+                if item:
+                    entry = (pos, item, "")
                     ix.items.append(entry)
                     ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
                     ix.items_by_prefix.setdefault(entry[1][0], []).append(entry)
@@ -457,10 +457,11 @@ def _index(doc: Document) -> _Index:
         # loses a point marker or gains a capital letter
         if _MARKER.match(s) or (ix.language == "en" and s[:1].islower()):
             ix.statements.add(_norm(_statement(s, ix.language)))
-    for p in doc.points:
+    # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
+    for p in doc.points if ix.language == "zh" else ():
         if not p.truncated:
             for s in ix.sentences(p.text):
-                for head, shape, subject in _sentence_heads(s, ix.language):
+                for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
                     entry = (ix.order[p.id], head, subject)
                     ix.extra_heads.setdefault(shape, []).append(entry)
                     ix.extra_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
@@ -650,10 +651,14 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
     # the walk does not depend on k: the nearest three are the first three of the nearest six
     near_heads = _nearest(ix.heads.get(shape, []), pos, accept, 6)
     claim_heads = same_len + [h for h in near_heads if h not in same_len]
+    # a single choice shows three of the others: once three are found, the later walks add nothing shown
     others = list(same_len)
-    others += [h for h in _nearest(ix.extra_by_len.get(size, []), pos, accept, 3) if h not in others]
-    others += [h for h in near_heads[:3] if h not in others]
-    others += [h for h in _nearest(ix.extra_heads.get(shape, []), pos, accept, 3) if h not in others]
+    if len(others) < 3:
+        others += [h for h in _nearest(ix.extra_by_len.get(size, []), pos, accept, 3) if h not in others]
+    if len(others) < 3:
+        others += [h for h in near_heads[:3] if h not in others]
+    if len(others) < 3:
+        others += [h for h in _nearest(ix.extra_heads.get(shape, []), pos, accept, 3) if h not in others]
     base = {"sentence": text, "subject": c.subject.strip(), "predicate": c.predicate.strip()}
     if "cloze" in types:
         yield "cloze", base | {"blanked": before + "{{1}}" + after}, {"answer": (head,)}
@@ -778,7 +783,10 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
             return verdict
 
         distractors: list[str] = []
-        if prefix or suffix:  # without a shared affix nothing is alike: no need to walk the indexes
+        need = max(1, 4 - len(items))
+        # a question is asked only of up to six items with words around them: else nothing to look for
+        askable = len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4)
+        if askable and (prefix or suffix):  # without a shared affix nothing is alike: no need to walk
             # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
             final = items[0][-1]
             by_suffix = ix.items_by_suffix.get(final, [])
@@ -787,11 +795,11 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
             positions = ix.suffix_positions.get(final, [])
             walked = _walk_alike(by_suffix, positions, pos, prefix, suffix, lengths, ends, accept)
             distractors = _take(walked, accept, 3)
-            alike = ix.items_by_prefix.get(prefix[0], []) if prefix else ix.items_by_suffix.get(suffix[-1], [])
-            walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths, alike, accept)
-            distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
-        need = max(1, 4 - len(items))
-        if len(distractors) >= need and len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4):
+            if len(distractors) < need:  # only the first ``need`` distractors are shown
+                alike = ix.items_by_prefix.get(prefix[0], []) if prefix else ix.items_by_suffix.get(suffix[-1], [])
+                walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths, alike, accept)
+                distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
+        if askable and len(distractors) >= need:
             choices = (*items, *distractors[:need])
             yield (
                 "multiple",
@@ -940,7 +948,7 @@ def _sentence_blanks(
     """(source, blanked sentence, answer) for the named documents, numbers and key terms of a sentence."""
     lang = ix.language
     words = _words()
-    for m in _BOOK.finditer(sentence):
+    for m in _BOOK.finditer(sentence) if "《" in sentence else ():
         name = m.group(1)
         if sentence.count(name) == 1 and blankable(name, lang):
             yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
@@ -950,7 +958,7 @@ def _sentence_blanks(
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
+    for term in filter(sentence.__contains__, terms):  # few of the key terms stand in any one sentence
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
@@ -1102,12 +1110,10 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
         terms = [t for t in ranked[:TOP_TERMS] if blankable(t, "zh") and len(t) >= 3]
     used_terms: set[str] = set()
     owner: dict[str, str] = {}
-    # a sentence belongs to the deepest point whose text holds it
-    for p in sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id])):
-        if p.truncated:
-            continue
-        for s in ix.sentences(p.text):
-            owner.setdefault(s, p.id)
+    # a sentence belongs to the deepest point whose text holds it: the deepest are written last
+    for p in reversed(sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id]))):
+        if not p.truncated:
+            owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
     for p in ix.doc.points:
         if p.truncated:
             continue
@@ -1242,7 +1248,7 @@ def _finish(ix: _Index, kept: list[_Kept], options: GenerateOptions) -> tuple[Qu
 def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
     doc = ix.doc
     doc_tag = slug(doc.title or doc.id)
-    section_tags: dict[str, str] = {}
+    section_tags: dict[str, str] = {}  # by title: a document often repeats a section's heading
     # the questions of a claim or a point share their source and their tags: each is built once
     sources: dict[tuple[str | None, str], Source] = {}
     tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
@@ -1261,9 +1267,10 @@ def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
             top = ix.top.get(d.point) if d.point else None
             names = ["kaodian", doc_tag, d.type]
             if top is not None:
-                if top not in section_tags:
-                    section_tags[top] = slug(ix.by_id[top].title)
-                names.append(section_tags[top])
+                title = ix.by_id[top].title
+                if title not in section_tags:
+                    section_tags[title] = slug(title)
+                names.append(section_tags[title])
             tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
         yield Question(
             id=qid,
