@@ -548,6 +548,12 @@ def test_walking_only_alike_entries_picks_what_the_full_walk_picks(
 
     walked = _walk_alike(entries, [e[0] for e in entries], pos, prefix, suffix, lengths)
     assert _take(walked, accept, k) == _nearest(entries, pos, alike, k)
+    # the accepted ones only, read out of the entries of the first (or last) character alike
+    if prefix or suffix:
+        key = (lambda t: t.startswith(prefix[0])) if prefix else (lambda t: t.endswith(suffix[-1]))
+        bucket = [e for e in entries if key(e[1])]
+        walked = _walk_alike(entries, [e[0] for e in entries], pos, prefix, suffix, lengths, bucket, accept)
+        assert _take(walked, lambda _t, _e: True, k) == _nearest(entries, pos, alike, k)
 
 
 @settings(max_examples=100, deadline=None)

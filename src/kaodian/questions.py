@@ -360,6 +360,9 @@ class _Index:
     extra_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
     items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    # the same entries by first character, and by first and last: the few alike in a walk are looked up
+    items_by_prefix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    items_by_ends: dict[tuple[str, str], list[tuple[int, str, str]]] = field(default_factory=dict)
     # the positions of those entries, for bisection
     item_positions: list[int] = field(default_factory=list)
     suffix_positions: dict[str, list[int]] = field(default_factory=dict)
@@ -438,11 +441,13 @@ def _index(doc: Document) -> _Index:
                 ix.heads.setdefault(shape, []).append(entry)
                 ix.heads_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
         if c.kind == "enumeration":
-            for it in c.items:
-                if _trim(it):
-                    entry = (pos, _trim(it), "")
+            for item in map(_trim, c.items):
+                if item:
+                    entry = (pos, item, "")
                     ix.items.append(entry)
                     ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
+                    ix.items_by_prefix.setdefault(entry[1][0], []).append(entry)
+                    ix.items_by_ends.setdefault((entry[1][0], entry[1][-1]), []).append(entry)
         if c.kind == "quote" and c.attribution.strip():
             ix.attributions.setdefault(c.attribution.strip(), None)
     # a point's text holds its children's: each sentence is read once
@@ -452,10 +457,11 @@ def _index(doc: Document) -> _Index:
         # loses a point marker or gains a capital letter
         if _MARKER.match(s) or (ix.language == "en" and s[:1].islower()):
             ix.statements.add(_norm(_statement(s, ix.language)))
-    for p in doc.points:
+    # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
+    for p in doc.points if ix.language == "zh" else ():
         if not p.truncated:
             for s in ix.sentences(p.text):
-                for head, shape, subject in _sentence_heads(s, ix.language):
+                for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
                     entry = (ix.order[p.id], head, subject)
                     ix.extra_heads.setdefault(shape, []).append(entry)
                     ix.extra_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
@@ -466,7 +472,8 @@ def _index(doc: Document) -> _Index:
         *ix.heads_by_len.values(),
         *ix.extra_by_len.values(),
     )
-    for entries in (*lists, *ix.items_by_suffix.values()):
+    buckets = (*ix.items_by_suffix.values(), *ix.items_by_prefix.values(), *ix.items_by_ends.values())
+    for entries in (*lists, *buckets):
         entries.sort()
     ix.item_positions = [e[0] for e in ix.items]
     ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
@@ -548,15 +555,35 @@ def _walk_alike(
     prefix: str,
     suffix: str,
     lengths: range,
+    candidates: list[tuple[int, str, str]] | None = None,
+    accept: Callable[[str, str], bool] = lambda _text, _extra: True,
 ) -> list[tuple[int, str, str]]:
-    """The entries :func:`_nearest` visits that have the prefix, the suffix and a length in ``lengths``,
-    in the order it visits them: the few alike are picked out of the whole window before it is ordered."""
+    """The entries :func:`_nearest` visits that have the prefix, the suffix and a length in ``lengths``
+    and that ``accept`` lets through, in the order it visits them: the few are picked out of the whole
+    window before it is ordered (``accept`` must not depend on the order it is asked in).
+
+    ``candidates``, a sorted part of ``entries`` that holds every entry alike (those of one first or
+    last character), spares reading the rest of the window. It may repeat an entry at the window's
+    edge that the walk visits once; a repeat of an entry changes nothing :func:`_take` picks.
+    """
     lo, start, hi = _window(positions, pos)
-    later = [e for e in entries[start:hi] if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths]
+    if candidates is None:
+        window, split = entries[lo:hi], start - lo
+    elif lo < hi:
+        first, last = bisect.bisect_left(candidates, entries[lo]), bisect.bisect_right(candidates, entries[hi - 1])
+        window = candidates[first:last]
+        split = bisect.bisect_left(window, (pos,))
+    else:
+        return []
+    later = [
+        e
+        for e in window[split:]
+        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
+    ]
     earlier = [
         e
-        for e in reversed(entries[lo:start])
-        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths
+        for e in reversed(window[:split])
+        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
     ]
     # the walk goes by distance, the later entry first on a tie; the sort is stable within each side
     return sorted(later + earlier, key=lambda e: (abs(e[0] - pos), e[0] < pos))
@@ -624,10 +651,14 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
     # the walk does not depend on k: the nearest three are the first three of the nearest six
     near_heads = _nearest(ix.heads.get(shape, []), pos, accept, 6)
     claim_heads = same_len + [h for h in near_heads if h not in same_len]
+    # a single choice shows three of the others: once three are found, the later walks add nothing shown
     others = list(same_len)
-    others += [h for h in _nearest(ix.extra_by_len.get(size, []), pos, accept, 3) if h not in others]
-    others += [h for h in near_heads[:3] if h not in others]
-    others += [h for h in _nearest(ix.extra_heads.get(shape, []), pos, accept, 3) if h not in others]
+    if len(others) < 3:
+        others += [h for h in _nearest(ix.extra_by_len.get(size, []), pos, accept, 3) if h not in others]
+    if len(others) < 3:
+        others += [h for h in near_heads[:3] if h not in others]
+    if len(others) < 3:
+        others += [h for h in _nearest(ix.extra_heads.get(shape, []), pos, accept, 3) if h not in others]
     base = {"sentence": text, "subject": c.subject.strip(), "predicate": c.predicate.strip()}
     if "cloze" in types:
         yield "cloze", base | {"blanked": before + "{{1}}" + after}, {"answer": (head,)}
@@ -741,20 +772,34 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
         prefix, suffix = _affixes(items)
         lengths = range(min(map(len, items)) - 1, max(map(len, items)) + 2)
 
+        verdicts: dict[str, bool] = {}  # the walks meet the same items again and again
+
         def accept(other: str, _subject: str) -> bool:
-            return other not in wanted and not _contains(clause, other, lang) and blankable(other, lang)
+            verdict = verdicts.get(other)
+            if verdict is None:
+                verdict = verdicts[other] = (
+                    other not in wanted and not _contains(clause, other, lang) and blankable(other, lang)
+                )
+            return verdict
 
         distractors: list[str] = []
-        if prefix or suffix:  # without a shared affix nothing is alike: no need to walk the indexes
+        need = max(1, 4 - len(items))
+        # a question is asked only of up to six items with words around them: else nothing to look for
+        askable = len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4)
+        if askable and (prefix or suffix):  # without a shared affix nothing is alike: no need to walk
             # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
             final = items[0][-1]
             by_suffix = ix.items_by_suffix.get(final, [])
-            walked = _walk_alike(by_suffix, ix.suffix_positions.get(final, []), pos, prefix, suffix, lengths)
+            # every item alike starts with the prefix's first character or ends with the suffix's last
+            ends = ix.items_by_ends.get((prefix[0], final), []) if prefix else None
+            positions = ix.suffix_positions.get(final, [])
+            walked = _walk_alike(by_suffix, positions, pos, prefix, suffix, lengths, ends, accept)
             distractors = _take(walked, accept, 3)
-            walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths)
-            distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
-        need = max(1, 4 - len(items))
-        if len(distractors) >= need and len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4):
+            if len(distractors) < need:  # only the first ``need`` distractors are shown
+                alike = ix.items_by_prefix.get(prefix[0], []) if prefix else ix.items_by_suffix.get(suffix[-1], [])
+                walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths, alike, accept)
+                distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
+        if askable and len(distractors) >= need:
             choices = (*items, *distractors[:need])
             yield (
                 "multiple",
@@ -825,8 +870,15 @@ def _claim_quote(ix: _Index, c: Claim, types: set[str]) -> Builder:
     yield "quote", {"quote": quote}, {"answer": (who,), "choices": (who, *distractors[:3]), "shuffle": True}
 
 
-def _point_children(ix: _Index, p: Point, types: set[str]) -> Iterator[tuple[str, str, dict[str, str], dict[str, Any]]]:
-    """(source, type, values, fields) for a point with child points."""
+def _point_children(
+    ix: _Index, p: Point, types: set[str], fresh: Callable[[str, str, dict[str, str]], bool]
+) -> Iterator[tuple[str, str, dict[str, str], dict[str, Any]]]:
+    """(source, type, values, fields) for a point with child points.
+
+    ``fresh(source, type, values)`` tells whether a question would not repeat one already kept: the
+    distractor search is made only for a choice question that can still be kept (a document often
+    repeats a heading with its points).
+    """
     kids = ix.children.get(p.id, [])
     titles = [_trim(k.title) for k in kids]
     title = _trim(p.title)
@@ -855,13 +907,17 @@ def _point_children(ix: _Index, p: Point, types: set[str]) -> Iterator[tuple[str
         yield "point-children", "list", values, {"answer": tuple(titles)}
     if "order" in types and len(titles) >= 3:
         yield "point-children", "order", values, {"answer": tuple(titles), "choices": tuple(titles), "shuffle": True}
+    single = "single" in types and fresh("point-children", "single", values)
+    multiple = "multiple" in types and len(titles) <= 6 and fresh("point-children", "multiple", values)
+    if not (single or multiple):
+        return
     wanted = set(titles)
 
     def accept(other: str, parent: str) -> bool:
         return parent != p.id and other not in wanted and not any(other in t or t in other for t in titles)
 
     distractors = [d for d in _nearest(ix.levels.get(kids[0].level, []), ix.order[kids[0].id], accept, 6) if d]
-    if "single" in types and len(distractors) >= 2:
+    if single and len(distractors) >= 2:
         # which point is asked about depends on the heading, not the seed: the id stays put
         pick = titles[int(short_hash(p.id, "pick"), 16) % len(titles)]
         yield (
@@ -876,7 +932,7 @@ def _point_children(ix: _Index, p: Point, types: set[str]) -> Iterator[tuple[str
             },
         )
     need = max(1, 4 - len(titles))
-    if "multiple" in types and len(titles) <= 6 and len(distractors) >= need:
+    if multiple and len(distractors) >= need:
         extra = distractors[:need]
         yield (
             "point-children",
@@ -892,7 +948,7 @@ def _sentence_blanks(
     """(source, blanked sentence, answer) for the named documents, numbers and key terms of a sentence."""
     lang = ix.language
     words = _words()
-    for m in _BOOK.finditer(sentence):
+    for m in _BOOK.finditer(sentence) if "《" in sentence else ():
         name = m.group(1)
         if sentence.count(name) == 1 and blankable(name, lang):
             yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
@@ -902,7 +958,7 @@ def _sentence_blanks(
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
+    for term in filter(sentence.__contains__, terms):  # few of the key terms stand in any one sentence
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
@@ -966,7 +1022,22 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
     ranked = {key: [(t, priority[t.name]) for t in group] for key, group in groups.items()}
     ix = _index(doc)
     lang = ix.language
-    drafts: list[_Draft] = []
+    kept: list[_Kept] = []
+    seen: set[tuple[str, str]] = set()  # (type, prompt) of the kept drafts
+
+    def render(source: str, qtype: str, values: dict[str, str]) -> tuple[Template, int, str] | None:
+        """The first template of the source and type that the values fill, its rank and its prompt."""
+        for template, rank in ranked.get((source, qtype), ()):
+            prompt = template.render(lang, values)
+            if prompt is not None:
+                return template, rank, prompt
+        return None
+
+    def fresh(source: str, qtype: str, values: dict[str, str]) -> bool:
+        """Whether a draft of these values would be kept as far as repeats go: a repeat of a kept
+        question is dropped, so the work of its other fields can be spared."""
+        found = render(source, qtype, values)
+        return found is not None and _repeat_key(qtype, found[2]) not in seen
 
     def emit(
         source: str,
@@ -977,13 +1048,19 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        for template, rank in ranked.get((source, qtype), ()):
-            prompt = template.render(lang, values)
-            if prompt is not None:
-                drafts.append(
-                    _Draft(qtype, template, prompt, anchor, point, sentence, seq=len(drafts), priority=rank, **fields)
-                )
-                return
+        found = render(source, qtype, values)
+        if found is None:
+            return
+        template, rank, prompt = found
+        # a repeat of a kept question is dropped before it is checked
+        key = _repeat_key(qtype, prompt)
+        if key in seen:
+            return
+        draft = _Draft(qtype, template, prompt, anchor, point, sentence, seq=len(kept), priority=rank, **fields)
+        checked = _check(ix, draft, options)
+        if checked is not None:
+            seen.add(key)
+            kept.append(checked)
 
     wanted = {s for s, _ in groups}
     for c in doc.claims:
@@ -1015,11 +1092,11 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
                 real_source = "claim-statement" if qtype == "truefalse" else source
                 emit(real_source, qtype, values, fields, c.id, c.point, c.text.strip())
     for p in doc.points:
-        for source, qtype, values, fields in _point_children(ix, p, types):
+        for source, qtype, values, fields in _point_children(ix, p, types, fresh):
             emit(source, qtype, values, fields, p.id, p.id, _trim(p.title))
     if "cloze" in types and wanted & {"sentence-document", "sentence-number", "sentence-term"}:
         _sentence_drafts(ix, emit)
-    return _finish(ix, drafts, options)
+    return _finish(ix, kept, options)
 
 
 def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
@@ -1033,12 +1110,10 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
         terms = [t for t in ranked[:TOP_TERMS] if blankable(t, "zh") and len(t) >= 3]
     used_terms: set[str] = set()
     owner: dict[str, str] = {}
-    # a sentence belongs to the deepest point whose text holds it
-    for p in sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id])):
-        if p.truncated:
-            continue
-        for s in ix.sentences(p.text):
-            owner.setdefault(s, p.id)
+    # a sentence belongs to the deepest point whose text holds it: the deepest are written last
+    for p in reversed(sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id]))):
+        if not p.truncated:
+            owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
     for p in ix.doc.points:
         if p.truncated:
             continue
@@ -1137,33 +1212,33 @@ class _Kept(NamedTuple):
     draft: _Draft
 
 
-def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple[Question, ...]:
-    doc = ix.doc
-    lang = ix.language
-    kept: list[_Kept] = []
-    seen: set[tuple[str, str]] = set()
-    for d in drafts:
-        # a repeat of a kept question is dropped before it is built
-        key = (d.type, _norm(d.prompt) if d.type != "cloze" else d.prompt)
-        if key in seen:
-            continue
-        qid = short_hash(doc.id, d.anchor, d.template.name, d.discriminator, length=12)
-        choices = d.choices
-        if d.shuffle and choices:
-            rng = random.Random(f"{options.seed}:{qid}")
-            shuffled = list(choices)
-            rng.shuffle(shuffled)
-            if d.type == "order" and tuple(shuffled) == d.answer:
-                shuffled = shuffled[1:] + shuffled[:1]
-            choices = tuple(shuffled)
-        answer = d.answer
-        if d.type == "multiple":  # the correct choices in the order they are shown
-            order = {c: i for i, c in enumerate(choices)}
-            answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
-        if _problems(lang, d.type, d.prompt, answer, choices, d.truth, d.correction):
-            continue
-        seen.add(key)
-        kept.append(_Kept(qid, answer, choices, d))
+def _repeat_key(qtype: str, prompt: str) -> tuple[str, str]:
+    """What makes two questions the same: their type and prompt (a cloze's blanks set it apart by punctuation)."""
+    return qtype, prompt if qtype == "cloze" else _norm(prompt)
+
+
+def _check(ix: _Index, d: _Draft, options: GenerateOptions) -> _Kept | None:
+    """The draft with its id and its choices as shown, or None where it breaks a quality rule."""
+    qid = short_hash(ix.doc.id, d.anchor, d.template.name, d.discriminator, length=12)
+    choices = d.choices
+    if d.shuffle and choices:
+        rng = random.Random(f"{options.seed}:{qid}")
+        shuffled = list(choices)
+        rng.shuffle(shuffled)
+        if d.type == "order" and tuple(shuffled) == d.answer:
+            shuffled = shuffled[1:] + shuffled[:1]
+        choices = tuple(shuffled)
+    answer = d.answer
+    if d.type == "multiple":  # the correct choices in the order they are shown
+        order = {c: i for i, c in enumerate(choices)}
+        answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
+    if _problems(ix.language, d.type, d.prompt, answer, choices, d.truth, d.correction):
+        return None
+    return _Kept(qid, answer, choices, d)
+
+
+def _finish(ix: _Index, kept: list[_Kept], options: GenerateOptions) -> tuple[Question, ...]:
+    """The kept drafts within the caps, in document order, as questions."""
     kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
     kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
     kept.sort(key=lambda k: (ix.order.get(k.draft.point or "", -1), _TYPE_ORDER[k.draft.type], k.draft.seq))
@@ -1173,7 +1248,7 @@ def _finish(ix: _Index, drafts: list[_Draft], options: GenerateOptions) -> tuple
 def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
     doc = ix.doc
     doc_tag = slug(doc.title or doc.id)
-    section_tags: dict[str, str] = {}
+    section_tags: dict[str, str] = {}  # by title: a document often repeats a section's heading
     # the questions of a claim or a point share their source and their tags: each is built once
     sources: dict[tuple[str | None, str], Source] = {}
     tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
@@ -1192,9 +1267,10 @@ def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
             top = ix.top.get(d.point) if d.point else None
             names = ["kaodian", doc_tag, d.type]
             if top is not None:
-                if top not in section_tags:
-                    section_tags[top] = slug(ix.by_id[top].title)
-                names.append(section_tags[top])
+                title = ix.by_id[top].title
+                if title not in section_tags:
+                    section_tags[title] = slug(title)
+                names.append(section_tags[title])
             tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
         yield Question(
             id=qid,
