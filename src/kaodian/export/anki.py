@@ -552,6 +552,13 @@ def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[_Deck], timestamp: int)
     cursor.execute("UPDATE col SET decks = ?, models = ?", (_json_object(all_decks), _json_object(models)))
 
 
+# The columns every note and card has the same value in are written in the statements, not bound row by row.
+#: notes: id, guid, mid, mod, usn -1, tags, flds, sfld, csum 0, flags 0, data ""
+_INSERT_NOTE = "INSERT INTO notes VALUES (?,?,?,?,-1,?,?,?,0,0,'')"
+#: cards: id, nid, did, ord, mod, usn -1, type 0, queue 0, due, then ivl … flags 0 and data ""
+_INSERT_CARD = "INSERT INTO cards VALUES (?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')"
+
+
 def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int) -> bytes:
     """The collection database of the package, as bytes.
 
@@ -579,18 +586,16 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         for s in members:
             nid, mod = next(ids), mods[s.key]
             mid, sort, rule = kinds[s.notetype.name]
-            notes.append(
-                (nid, s.guid, mid, mod, -1, f" {' '.join(s.tags)} ", "\x1f".join(s.fields), s.fields[sort], 0, 0, "")
-            )
+            notes.append((nid, s.guid, mid, mod, f" {' '.join(s.tags)} ", "\x1f".join(s.fields), s.fields[sort]))
             for ord_ in rule.ords(s.fields):
-                cards.append((next(ids), nid, deck.id, ord_, mod, -1, 0, 0, s.position, 0, 0, 0, 0, 0, 0, 0, 0, ""))
+                cards.append((next(ids), nid, deck.id, ord_, mod, s.position))
     conn = sqlite3.connect(":memory:")  # built in memory: nothing to clean up, no disk syncs
     try:
         conn.deserialize(_empty_collection())
         cursor = conn.cursor()
         _write_decks(cursor, decks, timestamp)
-        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
-        cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        cursor.executemany(_INSERT_NOTE, notes)
+        cursor.executemany(_INSERT_CARD, cards)
         conn.commit()
         return conn.serialize()
     finally:

@@ -84,7 +84,8 @@ def _cloze_blank(_n: int, answer: str) -> str:
 def _prompt(item: Item, fixed: _Fixed) -> str:
     q = item.question
     if q.type == "cloze":
-        return q.fill(_cloze_blank, _e)
+        # most prompts have nothing to escape (a blank holds no special character): then only the blanks change
+        return q.fill(_cloze_blank) if _SPECIAL.search(q.prompt) is None else q.fill(_cloze_blank, _e)
     if q.type == "truefalse":
         return _e(q.prompt) + fixed.bracket
     return _e(q.prompt)
@@ -137,7 +138,8 @@ def _header(paper: Paper) -> list[str]:
 
 def _key(paper: Paper, alone: bool) -> list[str]:
     fixed = _fixed_strings(paper.language)
-    sources: dict[str, str] = {}  # most questions share their source with others: escape it once
+    # most questions share their source with others: put it together and escape it once
+    sources: dict[tuple[str, str, tuple[str, ...]], str] = {}
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
@@ -148,10 +150,11 @@ def _key(paper: Paper, alone: bool) -> list[str]:
             if answer:
                 out.append(f'<span class="answer">{_e(answer)}</span>')
             out.extend(f'<p class="detail">{_e(d)}</p>' for d in details)
-            text = source_text(item, paper)
-            source = sources.get(text)
+            src = item.question.source
+            where = (src.title, src.document, src.section)  # what source_text reads
+            source = sources.get(where)
             if source is None:
-                source = sources[text] = f'<p class="src">{_e(fixed.source_label + text)}</p>'
+                source = sources[where] = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
             out.append(source)
             out.append("</div></div>")
     out.append("</section>")
