@@ -304,9 +304,9 @@ class NoteSpec:
 
     def digest(self) -> str:
         """The hash of what Anki stores for the note, except the Sort field (a position, not content)."""
-        sort = self.notetype.sort_index
-        content = (*self.fields[:sort], *self.fields[sort + 1 :])
-        return ledger_mod.content_hash((self.notetype.name, *content, " ".join(self.tags)))
+        parts = [self.notetype.name, *self.fields, " ".join(self.tags)]
+        del parts[1 + self.notetype.sort_index]  # the Sort field, after the name
+        return ledger_mod.content_hash(parts)
 
 
 #: The fields every note type ends with, in the order :func:`_note_values` writes them.
