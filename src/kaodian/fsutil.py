@@ -15,6 +15,7 @@ once, at the start, instead of at every write.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import stat
@@ -118,13 +119,35 @@ def _remove_orphans(target: Path) -> None:
     _remove(_orphans(target.parent).get(target.name, []))
 
 
-def _new_file_mode(target: Path) -> int:
-    """The mode a plain ``open(target, 'w')`` would give (mkstemp's files are private, 0600)."""
-    with contextlib.suppress(OSError):
-        return stat.S_IMODE(target.stat().st_mode)
+def _new_file_mode(existing: int | None) -> int:
+    """The mode a plain ``open(target, 'w')`` would give (mkstemp's files are private, 0600).
+
+    ``existing``: the mode of the file already at the target, if any.
+    """
+    if existing is not None:
+        return stat.S_IMODE(existing)
     umask = os.umask(0)
     os.umask(umask)
     return 0o666 & ~umask
+
+
+#: The errors ``Path.exists`` reads as "nothing there": missing, a file in the path, a bad descriptor, a link loop.
+_MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _mode(path: Path) -> int | None:
+    """The mode of what ``path`` points to, or None when ``Path.exists`` would say there is nothing.
+
+    One stat answers what ``is_dir``, ``exists`` and ``is_file`` would each ask again.
+    """
+    try:
+        return os.stat(path).st_mode
+    except OSError as exc:
+        if exc.errno in _MISSING_ERRNOS:
+            return None
+        raise
+    except ValueError:  # a NUL in the name
+        return None
 
 
 def _fsync(path: Path) -> None:
@@ -196,15 +219,20 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
     Without ``force`` an existing ``path`` is refused with OverwriteError.
     """
     target = Path(path)
-    check_writable(target, force=force)
-    if target.exists() and not target.is_file():
+    existing = _mode(target)  # what check_writable checks, with one stat
+    if existing is not None and stat.S_ISDIR(existing):
+        raise OutputError(f"{target} is a folder; give a file name to write to")
+    if existing is not None and not force:
+        raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+    if existing is not None and not stat.S_ISREG(existing):
         # a device or a pipe (-o /dev/stdout): write into it; renaming over it would replace the device
         try:
             yield target
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
         return
-    ensure_dir(target.parent)
+    if not os.path.isdir(target.parent):  # most writes go to a folder that is there
+        ensure_dir(target.parent)
     if _session is None:  # a session swept its folder when it began
         _remove_orphans(target)
     try:
@@ -215,21 +243,24 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
             f"cannot write to the folder {target.parent}: {_reason(exc)}; choose another output folder with -o"
         ) from exc
     tmp = Path(tmp_name)
+    replaced = False
     try:
         yield tmp
-        os.chmod(tmp, _new_file_mode(target))
+        os.chmod(tmp, _new_file_mode(existing))
         if _session is None:
             _fsync(tmp)
         if not force and target.exists():  # appeared while we were writing
             raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
         os.replace(tmp, target)
+        replaced = True
         if _session is not None:
             _session.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        if not replaced:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = True) -> Path:

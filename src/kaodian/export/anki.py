@@ -304,41 +304,69 @@ class NoteSpec:
 
     def digest(self) -> str:
         """The hash of what Anki stores for the note, except the Sort field (a position, not content)."""
-        sort = self.notetype.sort_index
-        content = (*self.fields[:sort], *self.fields[sort + 1 :])
-        return ledger_mod.content_hash((self.notetype.name, *content, " ".join(self.tags)))
+        parts = [self.notetype.name, *self.fields, " ".join(self.tags)]
+        del parts[1 + self.notetype.sort_index]  # the Sort field, after the name
+        return ledger_mod.content_hash(parts)
 
 
-def note_fields(q: Question, position: int) -> tuple[NoteType, dict[str, str]]:
-    """The note type of a question and its field values (HTML)."""
+#: The fields every note type ends with, in the order :func:`_note_values` writes them.
+_COMMON_FIELDS = ("Kind", "Source", "Section", "Extra", "Sort")
+
+#: The fields :func:`_note_values` writes for each note type, in its order.
+_WRITTEN_FIELDS: dict[str, tuple[str, ...]] = {
+    "basic": ("Front", "Back", *_COMMON_FIELDS),
+    "cloze": ("Text", *_COMMON_FIELDS),
+    "choice": ("Question", "Options", "Marked", "Answer", *_COMMON_FIELDS),
+    "truefalse": ("Statement", "Verdict", "Correction", *_COMMON_FIELDS),
+}
+
+
+@functools.cache
+def _field_order(notetype: NoteType) -> tuple[int, ...] | None:
+    """Where each of the note type's fields stands among the written ones; None when in the same order."""
+    written = _WRITTEN_FIELDS[notetype.kind]
+    return None if written == notetype.fields else tuple(written.index(name) for name in notetype.fields)
+
+
+def _arranged(notetype: NoteType, values: tuple[str, ...]) -> tuple[NoteType, tuple[str, ...]]:
+    order = _field_order(notetype)
+    return notetype, values if order is None else tuple([values[i] for i in order])
+
+
+def _note_values(q: Question, position: int) -> tuple[NoteType, tuple[str, ...]]:
+    """The note type of a question and its field values (HTML), in the note type's field order.
+
+    The values are written straight into one tuple: this runs for every note of every deck.
+    """
     language = language_of(q)
-    common = {
-        "Kind": _kind_html(language, q.type),
-        "Source": html_text(q.source.sentence),
-        "Section": section_html(q),
-        "Extra": "",
-        "Sort": f"{position:06d}",
-    }
+    common = (_kind_html(language, q.type), html_text(q.source.sentence), section_html(q), "", str(position).zfill(6))
     if q.type == "cloze":
         text = cloze_text(q)
         if "{{c" in text:  # is_cloze(q): its text is escaped, so only a blank writes a brace
-            return note_type("cloze", language), {"Text": text, **common}
+            return _arranged(note_type("cloze", language), (text, *common))
     elif q.type == "truefalse":
         correction = html_text(q.correction) if q.correction and q.correction != q.prompt else ""
-        fields = {"Statement": html_text(q.prompt), "Verdict": verdict_html(q, language), "Correction": correction}
-        return note_type("truefalse", language), {**fields, **common}
+        statement = (html_text(q.prompt), verdict_html(q, language), correction, *common)
+        return _arranged(note_type("truefalse", language), statement)
     elif has_choices(q):
         right = q.correct
         options = [html_text(c) for c in q.choices]
-        fields = {
-            "Question": html_text(q.prompt),
-            "Options": _choices_html(options, ()),
-            "Marked": _choices_html(options, set(right)),
-            "Answer": _letters(right),
-        }
-        return note_type("choice", language), {**fields, **common}
+        choice = (
+            html_text(q.prompt),
+            _choices_html(options, ()),
+            _choices_html(options, set(right)),
+            _letters(right),
+            *common,
+        )
+        return _arranged(note_type("choice", language), choice)
     front, back = front_back(q)
-    return note_type("basic", language), {"Front": front, "Back": back, **common}
+    return _arranged(note_type("basic", language), (front, back, *common))
+
+
+def note_fields(q: Question, position: int) -> tuple[NoteType, dict[str, str]]:
+    """The note type of a question and its field values (HTML), by field name."""
+    notetype, values = _note_values(q, position)
+    return notetype, dict(zip(notetype.fields, values, strict=True))
 
 
 def numbered(questions: Sequence[Question]) -> Iterator[tuple[Question, int]]:
@@ -354,7 +382,7 @@ def note_specs(questions: Sequence[Question], deck_override: str | None = None) 
     """One note per question, in document order."""
     out: list[NoteSpec] = []
     for position, (q, occurrence) in enumerate(numbered(questions), start=1):
-        notetype, values = note_fields(q, position)
+        notetype, values = _note_values(q, position)
         key = q.id if occurrence == 1 else f"{q.id}#{occurrence}"
         if q.source.document:
             key = f"{q.source.document}/{key}"
@@ -363,7 +391,7 @@ def note_specs(questions: Sequence[Question], deck_override: str | None = None) 
                 key=key,
                 guid=note_guid(q, occurrence),
                 notetype=notetype,
-                fields=tuple([values[name] for name in notetype.fields]),
+                fields=values,
                 tags=note_tags(q),
                 deck=deck_name(q, deck_override),
                 position=position,
@@ -462,7 +490,47 @@ def _empty_collection() -> bytes:
         conn.close()
 
 
-def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[Any], timestamp: int) -> None:
+@functools.cache  # the JSON of a note type is most of the col row, and the same in every package
+def _model_json_parts(notetype: NoteType) -> tuple[str, str, str]:
+    """genanki's JSON text of a note type, cut around its deck id and its time (the only values that vary)."""
+    parts: list[str] = []
+    text = "{"
+    for i, (key, value) in enumerate(_genanki_model(notetype).to_json(0, 0).items()):
+        text += f"{', ' if i else ''}{json.dumps(key)}: "
+        if key in _MODEL_VARYING:
+            parts.append(text)
+            text = ""
+        else:
+            text += json.dumps(value)
+    head, middle = parts  # genanki writes "did" before "mod"
+    return head, middle, text + "}"
+
+
+#: The keys of genanki's note type JSON that depend on the package: the deck id, then the time.
+_MODEL_VARYING = ("did", "mod")
+
+
+def _model_json(notetype: NoteType, timestamp: int, deck_id: int) -> str:
+    """What ``json.dumps(model.to_json(timestamp, deck_id))`` gives for the genanki model of ``notetype``."""
+    head, middle, tail = _model_json_parts(notetype)
+    return f"{head}{deck_id}{middle}{timestamp}{tail}"
+
+
+def _json_object(members: dict[str | int, str]) -> str:
+    """A JSON object from keys and values that are already JSON text, as ``json.dumps`` would join them."""
+    return "{" + ", ".join(f"{json.dumps(str(key))}: {value}" for key, value in members.items()) + "}"
+
+
+@dataclass(frozen=True)
+class _Deck:
+    """One deck of the package: its id, its name and its note types in the order its notes bring them."""
+
+    id: int
+    name: str
+    notetypes: tuple[NoteType, ...]
+
+
+def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[_Deck], timestamp: int) -> None:
     """Fill the col row's decks and note types as genanki's ``Deck.write_to_db`` does, deck after deck.
 
     genanki reads both JSON columns, updates them and writes them back once per deck, which costs
@@ -470,15 +538,25 @@ def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[Any], timestamp: int) -
     and writes it once. genanki adds note types under int ids, which its next deck's read turns
     into strings, so a note type used by two decks stands twice in the text genanki leaves (a JSON
     reader keeps the later one): the loop keeps that too, and the tests compare with genanki.
+    The values are kept as JSON text: a note type's text is put together from parts encoded once.
     """
+    import genanki
+
     decks_text, models_text = cursor.execute("SELECT decks, models FROM col").fetchone()
-    all_decks = json.loads(decks_text)
-    models: dict[str | int, Any] = json.loads(models_text)
+    all_decks: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(decks_text).items()}
+    models: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(models_text).items()}
     for deck in decks:
-        all_decks[str(deck.deck_id)] = deck.to_json()
+        all_decks[str(deck.id)] = json.dumps(genanki.Deck(deck.id, deck.name).to_json())
         models = {str(key): value for key, value in models.items()}  # the previous deck's text, read back
-        models.update({model.model_id: model.to_json(timestamp, deck.deck_id) for model in deck.models.values()})
-    cursor.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(all_decks), json.dumps(models)))
+        models.update({notetype.id: _model_json(notetype, timestamp, deck.id) for notetype in deck.notetypes})
+    cursor.execute("UPDATE col SET decks = ?, models = ?", (_json_object(all_decks), _json_object(models)))
+
+
+# The columns every note and card has the same value in are written in the statements, not bound row by row.
+#: notes: id, guid, mid, mod, usn -1, tags, flds, sfld, csum 0, flags 0, data ""
+_INSERT_NOTE = "INSERT INTO notes VALUES (?,?,?,?,-1,?,?,?,0,0,'')"
+#: cards: id, nid, did, ord, mod, usn -1, type 0, queue 0, due, then ivl … flags 0 and data ""
+_INSERT_CARD = "INSERT INTO cards VALUES (?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')"
 
 
 def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int) -> bytes:
@@ -489,17 +567,14 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
     are inserted here in bulk, row for row what genanki's ``Note.write_to_db`` would write, except
     that each note and its cards carry the note's own modification time instead of the package time.
     """
-    import genanki
-
     by_deck: dict[str, list[NoteSpec]] = {}
     for s in specs:
         by_deck.setdefault(s.deck, []).append(s)
-    decks = []
-    for name, members in by_deck.items():
-        deck = genanki.Deck(stable_id("deck", name), name)
-        for notetype in {s.notetype.name: s.notetype for s in members}.values():
-            deck.add_model(_genanki_model(notetype))  # what adding the notes would add
-        decks.append(deck)
+    # a deck's note types in the order its notes add them (one per name: their ids derive from their names)
+    decks = [
+        _Deck(stable_id("deck", name), name, tuple({s.notetype.name: s.notetype for s in members}.values()))
+        for name, members in by_deck.items()
+    ]
     # per note type: its id, the index of its sort field and its card rule
     notetypes = {s.notetype.name: s.notetype for s in specs}
     kinds = {name: (nt.id, nt.sort_index, _card_rule(nt)) for name, nt in notetypes.items()}
@@ -511,20 +586,16 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         for s in members:
             nid, mod = next(ids), mods[s.key]
             mid, sort, rule = kinds[s.notetype.name]
-            notes.append(
-                (nid, s.guid, mid, mod, -1, f" {' '.join(s.tags)} ", "\x1f".join(s.fields), s.fields[sort], 0, 0, "")
-            )
+            notes.append((nid, s.guid, mid, mod, f" {' '.join(s.tags)} ", "\x1f".join(s.fields), s.fields[sort]))
             for ord_ in rule.ords(s.fields):
-                cards.append(
-                    (next(ids), nid, deck.deck_id, ord_, mod, -1, 0, 0, s.position, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                )
+                cards.append((next(ids), nid, deck.id, ord_, mod, s.position))
     conn = sqlite3.connect(":memory:")  # built in memory: nothing to clean up, no disk syncs
     try:
         conn.deserialize(_empty_collection())
         cursor = conn.cursor()
         _write_decks(cursor, decks, timestamp)
-        cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
-        cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
+        cursor.executemany(_INSERT_NOTE, notes)
+        cursor.executemany(_INSERT_CARD, cards)
         conn.commit()
         return conn.serialize()
     finally:

@@ -131,6 +131,7 @@ class Paper:
 _EM = {"W": 1.0, "F": 1.0, "A": 0.55, "H": 0.55, "N": 0.55, "Na": 0.55}
 
 
+@functools.lru_cache(maxsize=1 << 12)  # choices and answers come back question after question
 def display_width(text: str) -> float:
     """Width in em: CJK and full-width characters are 1, the rest about half."""
     # summed character by character, in order, so that the float is the same for the same text
@@ -216,7 +217,8 @@ def select(questions: Sequence[Question], options: QuizOptions) -> list[Question
     Each cut spreads evenly through the document, so a short paper still asks
     about every part of it rather than only the first pages.
     """
-    chosen = [q for q in questions if options.types is None or q.type in options.types]
+    types = options.types
+    chosen = list(questions) if types is None else [q for q in questions if q.type in types]
     if options.per_type:
         wanted = dict(options.per_type)
         keep: set[int] = set()
@@ -257,14 +259,6 @@ def _rule(kind: str, points: int, total: int, language: str) -> str:
     return str(template).format(points=points, total=total, s="" if points == 1 else "s", ts="" if total == 1 else "s")
 
 
-def _points(q: Question, spec: Mapping[str, Any]) -> int:
-    """The points of ``q`` in the section laid out by ``spec``."""
-    unit = int(spec["points"])
-    if spec["per"] == "blank":
-        return unit * max(1, len(q.blanks()))
-    return unit
-
-
 def build_paper(questions: Sequence[Question], title: str, language: str, version: str = "", seed: int = 0) -> Paper:
     """Lay ``questions`` out as a paper; with a ``version`` letter, shuffle from ``seed`` reproducibly."""
     rng = random.Random(f"{seed}:{version}") if version else None
@@ -282,13 +276,15 @@ def build_paper(questions: Sequence[Question], title: str, language: str, versio
         if rng is not None:
             rng.shuffle(qs)
         items: list[Item] = []
+        unit = int(spec["points"])  # of a question, or of each of its blanks
+        per_blank = spec["per"] == "blank"
         for q in qs:
             choices = q.choices
             if rng is not None and choices:
                 choices = _shuffle_choices(choices, rng)
-            items.append(Item(number, q, choices, _points(q, spec), choice_columns(choices)))
+            points = unit * max(1, len(q.blanks())) if per_blank else unit
+            items.append(Item(number, q, choices, points, choice_columns(choices) if choices else 1))
             number += 1
-        unit = int(spec["points"])
         numeral = s["numerals"][len(sections)] if len(sections) < len(s["numerals"]) else str(len(sections) + 1)
         sections.append(
             Section(
@@ -339,26 +335,27 @@ def source_text(item: Item, paper: Paper) -> str:
 
 def key_entry(item: Item, paper: Paper) -> KeyEntry:
     """The key's line for ``item``: answer letters or text, corrections and the answer's items."""
+    answer, details = key_answer(item, paper.strings)
+    return KeyEntry(item.number, answer, details, source_text(item, paper))
+
+
+def key_answer(item: Item, s: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The answer and the lines under it of ``item``'s key entry, with the printed strings ``s``."""
     q = item.question
-    s = paper.strings
-    sep = str(s["separator"])
-    answer = ""
-    details: tuple[str, ...] = ()
     if q.type == "cloze":
-        answer = sep.join(q.answer)
-    elif q.type == "truefalse":
+        return str(s["separator"]).join(q.answer), ()
+    if q.type == "truefalse":
         answer = str(s["true_mark"] if q.truth else s["false_mark"])
         if not q.truth and q.correction:
-            details = (f"{s['correction']}{q.correction}",)
-    elif q.choices:
+            return answer, (f"{s['correction']}{q.correction}",)
+        return answer, ()
+    if q.choices:
         answer = item.answer_letters
         by_letter = dict(zip(LETTERS, item.choices, strict=False))
-        details = (sep.join(by_letter[letter] for letter in answer),)
-    elif len(q.answer) == 1:
-        answer = q.answer[0]
-    else:
-        details = tuple(f"({i}) {a}" for i, a in enumerate(q.answer, start=1))
-    return KeyEntry(item.number, answer, details, source_text(item, paper))
+        return answer, (str(s["separator"]).join(by_letter[letter] for letter in answer),)
+    if len(q.answer) == 1:
+        return q.answer[0], ()
+    return "", tuple(f"({i}) {a}" for i, a in enumerate(q.answer, start=1))
 
 
 def answer_lines(item: Item) -> int:

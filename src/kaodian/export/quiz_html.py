@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from .. import datafiles
-from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em
+from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em, key_answer, source_text, strings
 
 
 @functools.cache
@@ -22,12 +25,6 @@ _SPECIAL = re.compile("[&<>\"']")
 def _e(text: str) -> str:
     # most text has nothing to escape: one search costs less than escape()'s five replaces
     return escape(text, quote=True) if _SPECIAL.search(text) else text
-
-
-@functools.cache
-def _fixed(text: str) -> str:
-    """One of the paper's own strings (numbers, labels, hints) escaped, once per process."""
-    return _e(text)
 
 
 @functools.lru_cache(maxsize=1 << 12)  # every paper numbers its questions 1, 2, 3 … again
@@ -47,10 +44,36 @@ def _labels(label: str) -> tuple[str, ...]:
     return tuple(f'<li><span class="label">{_e(label.format(letter=letter))}</span>' for letter in LETTERS)
 
 
-def _choices(out: list[str], item: Item, paper: Paper) -> None:
-    labels = _labels(str(paper.strings["choice_label"]))
+@dataclass(frozen=True)
+class _Fixed:
+    """The paper's own strings in one language, escaped and put into their markup once per process."""
+
+    strings: Mapping[str, Any]
+    number: str  # the question number's format
+    labels: tuple[str, ...]  # the choice label of every letter, as list items
+    bracket: str  # after a true/false statement
+    order_hint: str
+    answer_room: str
+    source_label: str
+
+
+@functools.cache
+def _fixed_strings(language: str) -> _Fixed:
+    s = strings(language)
+    return _Fixed(
+        strings=s,
+        number=str(s["number"]),
+        labels=_labels(str(s["choice_label"])),
+        bracket=f'<span class="bracket">{_e(str(s["bracket"]))}</span>',
+        order_hint=_e(str(s["order_hint"])),
+        answer_room=f'<span class="answer-hint">{_e(str(s["answer_room"]))}</span>',
+        source_label=str(s["source"]),
+    )
+
+
+def _choices(out: list[str], item: Item, fixed: _Fixed) -> None:
     out.append(f'<ol class="choices cols-{item.columns}">')
-    out.extend(f"{label}{_e(choice)}</li>" for label, choice in zip(labels, item.choices, strict=False))
+    out.extend(f"{label}{_e(choice)}</li>" for label, choice in zip(fixed.labels, item.choices, strict=False))
     out.append("</ol>")
 
 
@@ -58,37 +81,38 @@ def _cloze_blank(_n: int, answer: str) -> str:
     return _blank(blank_em(answer))
 
 
-def _prompt(item: Item, paper: Paper) -> str:
+def _prompt(item: Item, fixed: _Fixed) -> str:
     q = item.question
     if q.type == "cloze":
-        return q.fill(_cloze_blank, _e)
-    text = _e(q.prompt)
+        # most prompts have nothing to escape (a blank holds no special character): then only the blanks change
+        return q.fill(_cloze_blank) if _SPECIAL.search(q.prompt) is None else q.fill(_cloze_blank, _e)
     if q.type == "truefalse":
-        text += f'<span class="bracket">{_fixed(str(paper.strings["bracket"]))}</span>'
-    return text
+        return _e(q.prompt) + fixed.bracket
+    return _e(q.prompt)
 
 
-def _item(out: list[str], item: Item, paper: Paper, kind: str) -> None:
-    s = paper.strings
-    number = _number(str(s["number"]), item.number)
-    out.append(f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">')
-    out.append(f'<p class="prompt">{_prompt(item, paper)}</p>')
+def _item(out: list[str], item: Item, fixed: _Fixed, kind: str) -> None:
+    number = _number(fixed.number, item.number)
+    out.append(
+        f'<div class="q" id="q{item.number}"><span class="num">{number}</span><div class="body">'
+        f'\n<p class="prompt">{_prompt(item, fixed)}</p>'
+    )
     if item.choices:
-        _choices(out, item, paper)
+        _choices(out, item, fixed)
     if kind == "order":
-        out.append(f'<p class="order-answer">{_fixed(str(s["order_hint"]))}{_blank(len(item.choices) * 2 + 2)}</p>')
+        out.append(f'<p class="order-answer">{fixed.order_hint}{_blank(len(item.choices) * 2 + 2)}</p>')
     elif kind == "short":
         # ruled with borders, not a background: browsers leave backgrounds out when printing
         rules = '<div class="rule"></div>' * answer_lines(item)
-        out.append(f'<div class="room"><span class="answer-hint">{_fixed(str(s["answer_room"]))}</span>{rules}</div>')
+        out.append(f'<div class="room">{fixed.answer_room}{rules}</div>')
     out.append("</div></div>")
 
 
-def _section(out: list[str], section: Section, paper: Paper) -> None:
+def _section(out: list[str], section: Section, fixed: _Fixed) -> None:
     out.append(f'<section class="part {section.kind}">')
     out.append(f"<h2>{_e(section.heading)}</h2>")
     for item in section.items:
-        _item(out, item, paper, section.kind)
+        _item(out, item, fixed, section.kind)
     out.append("</section>")
 
 
@@ -113,23 +137,24 @@ def _header(paper: Paper) -> list[str]:
 
 
 def _key(paper: Paper, alone: bool) -> list[str]:
-    s = paper.strings
-    number_format, source_label = str(s["number"]), str(s["source"])
-    entries = iter(paper.key())  # in the order of the items, section by section
-    sources: dict[str, str] = {}  # most questions share their source with others: escape it once
+    fixed = _fixed_strings(paper.language)
+    # most questions share their source with others: put it together and escape it once
+    sources: dict[tuple[str, str, tuple[str, ...]], str] = {}
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
-        for _ in section.items:
-            e = next(entries)
-            number = _number(number_format, e.number)
+        for item in section.items:  # what paper.key() says, item by item
+            answer, details = key_answer(item, fixed.strings)
+            number = _number(fixed.number, item.number)
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
-            if e.answer:
-                out.append(f'<span class="answer">{_e(e.answer)}</span>')
-            out.extend(f'<p class="detail">{_e(d)}</p>' for d in e.details)
-            source = sources.get(e.source)
+            if answer:
+                out.append(f'<span class="answer">{_e(answer)}</span>')
+            out.extend(f'<p class="detail">{_e(d)}</p>' for d in details)
+            src = item.question.source
+            where = (src.title, src.document, src.section)  # what source_text reads
+            source = sources.get(where)
             if source is None:
-                source = sources[e.source] = f'<p class="src">{_e(source_label + e.source)}</p>'
+                source = sources[where] = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
             out.append(source)
             out.append("</div></div>")
     out.append("</section>")
@@ -154,8 +179,9 @@ def render_html(paper: Paper, *, key: bool = True, key_only: bool = False) -> st
     if not key_only:
         out.append('<main class="paper">')
         out.extend(_header(paper))
+        fixed = _fixed_strings(paper.language)
         for section in paper.sections:
-            _section(out, section, paper)
+            _section(out, section, fixed)
         out.append("</main>")
     if key or key_only:
         out.extend(_key(paper, alone=key_only))
