@@ -317,7 +317,10 @@ def _terms(terms: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
 
 
-_BULLET = re.compile(r"^(?:[-*+•·▪●◦]\s+)+")
+_BULLET_MARKS = "-*+•·▪●◦"
+_BULLET = re.compile(rf"^(?:[{re.escape(_BULLET_MARKS)}]\s+)+")
+#: What a bulleted line starts with: a cheap test that spares most lines the pattern.
+_BULLET_STARTS = tuple(_BULLET_MARKS)
 #: Lines longer than this are too long for any family but the disclaimers (max_length in the YAML file).
 _SHORT = 220
 _TRAILING = " \t:：>»›→…·|"
@@ -339,13 +342,17 @@ def _fold(m: re.Match[str]) -> str:
 
 def _key(line: str) -> str:
     """A line as boilerplate patterns see it: NFKC, no bullet, no trailing arrows or colons."""
-    key = _BULLET.sub("", _nfkc(line)).strip()
+    key = _nfkc(line)
+    if key.startswith(_BULLET_STARTS):
+        key = _BULLET.sub("", key)
+    key = key.strip()
     return key.rstrip(_TRAILING).strip() or key
 
 
 def _family_reason(line: str, key: str, rules: _Rules) -> str | None:
     reason = _match_family(key, rules)
-    if reason is None and _BULLET.match(line):  # "- 3 -" is a page marker, not a bullet
+    # "- 3 -" is a page marker, not a bullet
+    if reason is None and line.startswith(_BULLET_STARTS) and _BULLET.match(line):
         reason = _match_family(_nfkc(line).strip(), rules)
     return reason
 

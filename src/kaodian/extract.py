@@ -6,6 +6,8 @@ weights all read that one segmentation.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Sequence
 
 from .claims import Unit, find_claims
@@ -34,11 +36,8 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     for point, start in zip(outline.points, outline.starts, strict=True):
         titles.append(_prefix(tagged[start], len(point.title)) if zh else point.title)
     weighed = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
-    texts = _point_texts(outline.content, outline.owner)
-    terms = tuple(
-        Term(term=t.term, weight=t.weight, points=_holders(t.term, texts, outline.content, outline.owner))
-        for t in weighed
-    )
+    holders = _Holders(outline.content, outline.owner)
+    terms = tuple(Term(term=t.term, weight=t.weight, points=holders.of(t.term)) for t in weighed)
     return Document(
         id=did,
         source=text.source,
@@ -52,40 +51,82 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     )
 
 
-#: Joins the paragraphs of a point, so that one search covers them all (a term holding it is searched per paragraph).
+#: Joins the paragraphs of a document, so that one search covers them all (a term holding it is searched per paragraph).
 _JOIN = "\x00"
 
 
-def _point_texts(content: Sequence[str], owner: Sequence[str | None]) -> dict[str, tuple[str, str]]:
-    """Per point, in document order: its own paragraphs joined, as written and lower-cased."""
-    paragraphs: dict[str, list[str]] = {}
-    for text, point in zip(content, owner, strict=True):
-        if point is not None:
-            paragraphs.setdefault(point, []).append(text)
-    return {point: (_JOIN.join(texts), _JOIN.join(t.lower() for t in texts)) for point, texts in paragraphs.items()}
+class _Holders:
+    """Finds the points whose own paragraphs hold a term, with one search of the whole document per term.
 
+    After a hit the search resumes at the next point's first paragraph, so a term costs one
+    pass over the text and a step per point holding it, however many points the document has.
+    """
 
-def _holders(
-    term: str, texts: dict[str, tuple[str, str]], content: Sequence[str], owner: Sequence[str | None]
-) -> tuple[str, ...]:
-    """The points whose own paragraphs hold ``term`` (case-insensitive for English), in document order."""
-    low = term.lower()
-    if _JOIN in term:
+    def __init__(self, content: Sequence[str], owner: Sequence[str | None]) -> None:
+        self.content = content
+        self.owner = owner
+        #: per point: its rank in document order (of its first paragraph)
+        self.rank: dict[str, int] = {}
+        for point in owner:
+            if point is not None and point not in self.rank:
+                self.rank[point] = len(self.rank)
+        #: per paragraph: the next paragraph that belongs to another point (or to none)
+        self.next_point = list(range(1, len(owner) + 1))
+        for i in range(len(owner) - 2, -1, -1):
+            if owner[i] is not None and owner[i + 1] == owner[i]:
+                self.next_point[i] = self.next_point[i + 1]
+        self._joined: dict[bool, tuple[str, list[int]]] = {}
+
+    def joined(self, lowered: bool) -> tuple[str, list[int]]:
+        """The paragraphs joined, as written or lower-cased, and where each starts."""
+        if lowered not in self._joined:
+            texts = [t.lower() for t in self.content] if lowered else list(self.content)
+            starts = list(itertools.accumulate((len(t) + len(_JOIN) for t in texts[:-1]), initial=0))
+            self._joined[lowered] = (_JOIN.join(texts), starts)
+        return self._joined[lowered]
+
+    def of(self, term: str) -> tuple[str, ...]:
+        """The points whose own paragraphs hold ``term`` (case-insensitive for English), in document order."""
+        low = term.lower()
+        if _JOIN in term:
+            return self._per_paragraph(term, low)
+        found: set[str] = set()
+        self._find(low, lowered=True, found=found)
+        # a term already in lower case is in the lower-cased text wherever it is in the text
+        if term != low:
+            self._find(term, lowered=False, found=found)
+        return tuple(sorted(found, key=self.rank.__getitem__))
+
+    def _find(self, needle: str, lowered: bool, found: set[str]) -> None:
+        """Add to ``found`` the points of the paragraphs that hold ``needle``."""
+        if not needle:
+            found.update(self.rank)
+            return
+        text, starts = self.joined(lowered)
+        at = text.find(needle)
+        while at >= 0:
+            paragraph = bisect.bisect_right(starts, at) - 1
+            point = self.owner[paragraph]
+            if point is not None:
+                found.add(point)
+            after = self.next_point[paragraph]
+            if after == len(starts):
+                break
+            at = text.find(needle, starts[after])
+
+    def _per_paragraph(self, term: str, low: str) -> tuple[str, ...]:
         found: dict[str, None] = {}
-        for text, point in zip(content, owner, strict=True):
+        for text, point in zip(self.content, self.owner, strict=True):
             if point is not None and point not in found and (term in text or low in text.lower()):
                 found[point] = None
         return tuple(found)
-    return tuple(point for point, (text, lowered) in texts.items() if term in text or low in lowered)
 
 
 def _prefix(tagged: Tagged, length: int) -> Tagged:
     """The words of a paragraph that lie within its first ``length`` characters (a point's title)."""
-    out: list[tuple[str, str]] = []
     seen = 0
-    for word, flag in tagged:
+    for count, (word, _) in enumerate(tagged):
         seen += len(word)
         if seen > length:
-            break
-        out.append((word, flag))
-    return tuple(out)
+            return tagged[:count]
+    return tagged

@@ -9,7 +9,7 @@ Common words are kept out by the stop-word lists in ``resources/``.
 from __future__ import annotations
 
 import functools
-import heapq
+import itertools
 import math
 import re
 from collections import Counter
@@ -116,17 +116,20 @@ def weigh(
             keys.add(key)
         return keys
 
-    for text, tagged in units:
-        df.update(count(words_of(text, tagged)))
-    if language == "en":
-        # A two-word phrase is a term only if it recurs in the body.
-        for key in [k for k in tf if " " in k and tf[k] < 2]:
-            del tf[key]
-    for title in titles:
-        if isinstance(title, str):
-            count(words_of(title, (), phrases=False), TITLE_BOOST)
-        else:
-            count(words_of("".join(word for word, _ in title), title), TITLE_BOOST)
+    if zh:
+        _count_zh(units, titles, stop, tf, df)
+    else:
+        for text, tagged in units:
+            df.update(count(words_of(text, tagged)))
+        if language == "en":
+            # A two-word phrase is a term only if it recurs in the body.
+            for key in [k for k in tf if " " in k and tf[k] < 2]:
+                del tf[key]
+        for title in titles:
+            if isinstance(title, str):
+                count(words_of(title, (), phrases=False), TITLE_BOOST)
+            else:
+                count(words_of("".join(word for word, _ in title), title), TITLE_BOOST)
     coined: set[str] = set()
     for c in coinages:
         (key,) = count([c])
@@ -149,15 +152,44 @@ def weigh(
     if not scores:
         return ()
     best = max(scores.values())
-
-    def rank(kv: tuple[str, float]) -> tuple[float, str]:
-        return -kv[1], kv[0]
-
-    # The author's own coinages always make the list (up to a third of it).
-    kept = heapq.nsmallest(max(1, top // 3), ((k, v) for k, v in scores.items() if k in coined), key=rank)
-    ranked = kept + heapq.nsmallest(top - len(kept), ((k, v) for k, v in scores.items() if k not in coined), key=rank)
+    ranked = _ranked(scores, coined, top)
     terms = [Term(term=k if zh else _surface(forms[k]), weight=round(v / best, 4)) for k, v in ranked]
     return tuple(sorted(terms, key=lambda t: (-t.weight, t.term)))
+
+
+def _count_zh(
+    units: Sequence[tuple[str, Tagged]],
+    titles: Sequence[str | Tagged],
+    stop: frozenset[str],
+    tf: Counter[str],
+    df: Counter[str],
+) -> None:
+    """Add the candidate words of Chinese paragraphs and titles to ``tf`` and ``df``.
+
+    Each counter is updated once for the whole document: an update per paragraph costs
+    more in call overhead than the counting itself.
+    """
+    per_unit = [_zh_candidates(tagged, stop) for _, tagged in units]
+    tf.update(itertools.chain.from_iterable(per_unit))
+    df.update(itertools.chain.from_iterable(map(set, per_unit)))
+    # a title given as text has no tags, hence no candidates
+    in_titles = [_zh_candidates(title, stop) for title in titles if not isinstance(title, str)]
+    tf.update(list(itertools.chain.from_iterable(in_titles)) * TITLE_BOOST)
+
+
+def _ranked(scores: dict[str, float], coined: set[str], top: int) -> list[tuple[str, float]]:
+    """The ``top`` best (key, score) pairs, best first (ties by key); the author's coinages make up to a third."""
+    kept = sorted((-scores[k], k) for k in coined)[: max(1, top // 3)]
+    room = top - len(kept)
+    rest: list[tuple[float, str]] = []
+    if room > 0:
+        # the best `room` keys that are not coinages score at least the (room + coinages)-th best score:
+        # a sort of the bare scores and one filter, all in C, leave a few dozen keys to rank
+        values = sorted(scores.values(), reverse=True)
+        floor = values[min(len(values), room + len(coined)) - 1]
+        near = itertools.compress(scores, map(floor.__le__, scores.values()))
+        rest = sorted((-scores[k], k) for k in near if k not in coined)[:room]
+    return [(k, -v) for v, k in kept + rest]
 
 
 def _merge_plurals(tf: Counter[str], df: Counter[str], forms: dict[str, Counter[str]]) -> None:
