@@ -374,6 +374,10 @@ def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
 # ---------------------------------------------------------------- quotes
 
 
+#: Adverbs between a speaker and the speech verb, taken off in this order ("马克思曾经指出" → "马克思").
+_SPEAKER_ADVERBS = ("曾经", "早就", "早已", "明确", "深刻", "曾", "也", "还", "就", "都", "一再", "反复")
+
+
 def _zh_speaker(prefix: str) -> str:
     """The speaker named at the end of ``prefix`` ("正如党的十六大报告所指出的：" → "党的十六大报告")."""
     pats = _patterns()
@@ -391,9 +395,10 @@ def _zh_speaker(prefix: str) -> str:
             break
     if who.endswith("所"):
         who = who[:-1]
-    for adverb in ("曾经", "早就", "早已", "明确", "深刻", "曾", "也", "还", "就", "都", "一再", "反复"):
-        if who.endswith(adverb) and len(who) > len(adverb):
-            who = who[: -len(adverb)]
+    if who.endswith(_SPEAKER_ADVERBS):  # most speakers end with none: skip the walk
+        for adverb in _SPEAKER_ADVERBS:
+            if who.endswith(adverb) and len(who) > len(adverb):
+                who = who[: -len(adverb)]
     who = who.strip(" \t" + _QUOTE_CHARS)
     if not 2 <= len(who) <= 24 or who in _word_set("zh_no_speaker") or who.startswith(("我", "你", "有")):
         return ""  # 有人说, 有学者指出: nobody in particular
@@ -700,15 +705,13 @@ _INLINE_ZH = re.compile(
 )
 _INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;。：:！？!?]")}
 _ZH_ORDINALS = "一二三四五六七八九十"
-#: What the first marker of a run holds ("Firstly", "首先", "一是", "第一，").
-_RUN_OPENERS = {"en": ("First",), "zh": ("首先", "一是", "第一")}
 
 
 def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
     """ "First, … Second, … Finally, …" / "一是……二是……" / "首先……其次……" inside one paragraph."""
     text = unit.text
     # every run opens with its first marker: without one, no run can form
-    if not any(opener in text for opener in _RUN_OPENERS["en" if language == "en" else "zh"]):
+    if not (("First" in text) if language == "en" else ("首先" in text or "一是" in text or "第一" in text)):
         return
     found: list[tuple[str, int, int, int]] = []  # (family, ordinal, marker start, item start)
     if language == "en":
@@ -764,8 +767,8 @@ def _en_sentence_claims(text: str, s: int, e: int, point: str | None) -> Iterato
     if len(sentence) > 600:
         return
     pats = _patterns()
-    if m := pats["en_relation"].match(_strip_en_lead(sentence)):
-        body = _strip_en_lead(sentence)
+    body = _strip_en_lead(sentence)
+    if m := pats["en_relation"].match(body):
         rest = body[m.end() :]
         if k := pats["en_is"].search(rest):
             subject, predicate = rest[: k.start()].strip(), _en_clause(rest[k.end() :])
@@ -792,8 +795,16 @@ def _en_clause(text: str) -> str:
     return (text[: m.start()] if m else text).strip()
 
 
+@functools.cache
+def _en_lead_commas() -> tuple[str, ...]:
+    """What a sentence opening with a lead word and a comma starts with ("in fact, ")."""
+    return tuple(w + ", " for w in _sorted_words("en_subject_lead"))
+
+
 def _strip_en_lead(sentence: str) -> str:
     lowered = sentence.lower()
+    if not lowered.startswith(_en_lead_commas()):
+        return sentence  # most sentences open with no lead word: skip the walk
     for w in _sorted_words("en_subject_lead"):
         if lowered.startswith(w + ", "):
             return sentence[len(w) + 2 :]
