@@ -194,6 +194,8 @@ _CLAUSE = re.compile(
 )
 #: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
 _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
+#: What a list item is stripped of at both ends.
+_ITEM_EDGES = " " + _QUOTES_AND_ENDS
 
 
 # ---------------------------------------------------------------- Chinese definitions and principles
@@ -207,11 +209,24 @@ def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+def _by_edge(words: Iterable[str], index: int) -> dict[str, tuple[str, ...]]:
+    """``words`` grouped by their first (index 0) or last (index -1) character.
+
+    ``s.startswith(table.get(s[:1], ()))`` then asks the same as ``s.startswith(words)`` but compares only the
+    few words that can match, not the whole list.
+    """
+    table: dict[str, list[str]] = {}
+    for word in words:
+        table.setdefault(word[index], []).append(word)
+    return {edge: tuple(group) for edge, group in table.items()}
+
+
 @functools.cache
-def _subject_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline)."""
+def _subject_affixes() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline):
+    by first and by last character."""
     w = _words()
-    return tuple(w["zh_subject_lead"]), (*w["zh_subject_tail"], "\n")
+    return _by_edge(w["zh_subject_lead"], 0), _by_edge((*w["zh_subject_tail"], "\n"), -1)
 
 
 def _strip_subject(s: str) -> str:
@@ -222,9 +237,9 @@ def _strip_subject(s: str) -> str:
     if len(s) > 3 * _SUBJECT_MAX:
         return ""  # far too long for a subject: do not spend time trimming it
     # the regexes run only where one of their words can match
-    while s.startswith(leads) and (m := lead.match(s)) and m.end() < len(s):
+    while s.startswith(leads.get(s[:1], ())) and (m := lead.match(s)) and m.end() < len(s):
         s = s[m.end() :]
-    while s.endswith(tails) and (m := tail.search(s)) and m.start() > 0:
+    while s.endswith(tails.get(s[-1:], ())) and (m := tail.search(s)) and m.start() > 0:
         s = s[: m.start()].rstrip()
     return s.strip(_QUOTE_CHARS)
 
@@ -254,13 +269,14 @@ def _copula(clause: str) -> int:
 
 
 @functools.cache
-def _heads() -> tuple[str, ...]:
-    """The head nouns a predicate can end with (those of 2 to 8 characters: a predicate's last 8 are looked at)."""
-    return tuple(h for h in _words()["zh_heads"] if 2 <= len(h) <= 8)
+def _heads() -> dict[str, tuple[str, ...]]:
+    """The head nouns a predicate can end with (those of 2 to 8 characters: a predicate's last 8 are looked at),
+    by their last character."""
+    return _by_edge((h for h in _words()["zh_heads"] if 2 <= len(h) <= 8), -1)
 
 
 def _ends_with_head(predicate: str) -> bool:
-    return predicate.endswith(_heads())
+    return predicate.endswith(_heads().get(predicate[-1:], ()))
 
 
 class _Found(NamedTuple):
@@ -581,7 +597,7 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     ls, le = parts[-1]
     end = _head_item(text, ls, le, size, bounds)
     spans = [(start, first_e), *middle, (ls, end)]
-    items = tuple(text[a:b].strip(" " + _QUOTES_AND_ENDS).lstrip(_ITEM_NUMBERS) for a, b in spans)
+    items = tuple(text[a:b].strip(_ITEM_EDGES).lstrip(_ITEM_NUMBERS) for a, b in spans)
     if all(items) and len(set(items)) == len(items) and not all(x.isdigit() for x in items):
         yield _found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)
 
