@@ -568,12 +568,12 @@ def _lead_in(text: str, s: int, first: int) -> int:
     return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
 
 
-def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
+def _list_claims(unit: Unit, s: int, e: int) -> list[_Found]:
     """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
     text = unit.text
     pieces = text[s:e].split("、")
     if len(pieces) < 2:
-        return
+        return []
     parts: list[tuple[int, int]] = []
     prev = s
     for piece in pieces:
@@ -583,14 +583,14 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     if len(parts) == 2:  # "A、B和C"
         m = _patterns()["zh_and"].search(text, last_s, min(last_e, last_s + 9))
         if not m or m.start() - last_s < 2 or "的" in text[last_s : m.start()]:
-            return
+            return []
         parts[-1] = (last_s, m.start())
         parts.append((m.end(), last_e))
     middle = parts[1:-1]
     lengths = sorted(pe - ps for ps, pe in middle)
     size = lengths[len(lengths) // 2]
     if not 2 <= size <= 15 or any(pe - ps > 15 or pe - ps < 1 for ps, pe in middle):
-        return
+        return []
     first_s, first_e = parts[0]
     bounds = unit.bounds
     start = _tail_item(text, first_s, first_e, size, bounds)
@@ -598,8 +598,9 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     end = _head_item(text, ls, le, size, bounds)
     spans = [(start, first_e), *middle, (ls, end)]
     items = tuple(text[a:b].strip(_ITEM_EDGES).lstrip(_ITEM_NUMBERS) for a, b in spans)
-    if all(items) and len(set(items)) == len(items) and not all(x.isdigit() for x in items):
-        yield _found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)
+    if not all(items) or len(set(items)) != len(items) or all(x.isdigit() for x in items):
+        return []
+    return [_found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)]
 
 
 def _shared(items: Sequence[str]) -> int:
@@ -632,9 +633,10 @@ def _parallel_ok(items: Sequence[str]) -> bool:
     return shared >= (2 if size >= 6 else 1)
 
 
-def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> list[_Found]:
     """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
     text = unit.text
+    out: list[_Found] = []
     lengths = [b - a for a, b in spans]
     i = 0
     while i + 1 < len(spans):
@@ -660,16 +662,12 @@ def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_
             j += 1
         # a run of three or more has passed the check as it grew
         if len(run) >= 3 or (size <= 8 and _parallel_ok(items)):
-            yield _found(
-                spans[i][0],
-                unit.point,
-                "enumeration",
-                text[_lead_in(text, spans[i][0], run[0][0]) : run[-1][1]],
-                items=tuple(items),
-            )
+            lead_in = _lead_in(text, spans[i][0], run[0][0])
+            out.append(_found(spans[i][0], unit.point, "enumeration", text[lead_in : run[-1][1]], items=tuple(items)))
             i = j
         else:
             i += 1
+    return out
 
 
 _EN_AND = re.compile(r"(?:^|\s)(?:and|or)\s+")
@@ -723,12 +721,12 @@ _INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;�
 _ZH_ORDINALS = "一二三四五六七八九十"
 
 
-def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
+def _inline_sequence_claims(unit: Unit, language: str) -> list[_Found]:
     """ "First, … Second, … Finally, …" / "一是……二是……" / "首先……其次……" inside one paragraph."""
     text = unit.text
     # every run opens with its first marker: without one, no run can form
     if not (("First" in text) if language == "en" else ("首先" in text or "一是" in text or "第一" in text)):
-        return
+        return []
     found: list[tuple[str, int, int, int]] = []  # (family, ordinal, marker start, item start)
     if language == "en":
         for m in _INLINE_EN.finditer(text):
@@ -750,6 +748,7 @@ def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
         elif ordinal == 1:
             run[:] = [(ordinal, start, item)]
     end_of_item = _INLINE_ITEM_END["en" if language == "en" else "zh"]
+    out: list[_Found] = []
     for run in runs.values():
         if len(run) < 2:
             continue
@@ -760,7 +759,8 @@ def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
             end = stop.start() if stop else len(text)
             items.append(text[item:end].strip())
         if all(items) and len(set(items)) == len(items):
-            yield _found(run[0][1], unit.point, "enumeration", text[run[0][1] : end], items=tuple(items))
+            out.append(_found(run[0][1], unit.point, "enumeration", text[run[0][1] : end], items=tuple(items)))
+    return out
 
 
 # ---------------------------------------------------------------- English definitions and principles
@@ -854,8 +854,8 @@ def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quo
             if listing and "、" in sentence:
                 lists = [f for cs, ce in parts if "、" in text[cs:ce] for f in _list_claims(unit, cs, ce)]
                 found.extend(_in_sentence(lists, text, s, e))
-            if len(parts) > 1:
-                found.extend(_in_sentence(list(_parallel_claims(unit, parts)), text, s, e))
+            if len(parts) > 1 and (parallel := _parallel_claims(unit, parts)):
+                found.extend(_in_sentence(parallel, text, s, e))
     else:
         for s, e in spans:
             found.extend(_en_sentence_claims(text, s, e, unit.point))

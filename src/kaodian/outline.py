@@ -382,7 +382,7 @@ def _place(m: Marker, i: int, stack: list[_Frame], nesting: _Nesting, placed: li
             stack.pop()
         _push(m, i, 0, stack, nesting, placed)
         return True
-    at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].family == m.family), None)
+    at = _innermost(stack, m.family)
     if at is not None:
         if not _plausible_sibling(m, stack[at].ordinal):
             return False
@@ -395,6 +395,14 @@ def _place(m: Marker, i: int, stack: list[_Frame], nesting: _Nesting, placed: li
         stack.pop()
     _push(m, i, m.ordinal, stack, nesting, placed)
     return True
+
+
+def _innermost(stack: list[_Frame], family: str) -> int | None:
+    """The index of the innermost frame of ``family`` on the stack, if any."""
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k].family == family:
+            return k
+    return None
 
 
 def _push(m: Marker, i: int, ordinal: int, stack: list[_Frame], nesting: _Nesting, placed: list[_Placed]) -> None:
