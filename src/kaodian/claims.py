@@ -589,7 +589,7 @@ def _list_claims(unit: Unit, s: int, e: int) -> list[_Found]:
     middle = parts[1:-1]
     lengths = sorted(pe - ps for ps, pe in middle)
     size = lengths[len(lengths) // 2]
-    if not 2 <= size <= 15 or any(pe - ps > 15 or pe - ps < 1 for ps, pe in middle):
+    if not 2 <= size <= 15 or lengths[-1] > 15 or lengths[0] < 1:  # every middle item is 1 to 15 long
         return []
     first_s, first_e = parts[0]
     bounds = unit.bounds

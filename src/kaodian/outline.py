@@ -286,7 +286,11 @@ def split_title(rest: str, language: str = "zh", clause: bool = False) -> tuple[
     long) its first clause.
     """
     rest = rest.strip()
-    end = next((m.start() for m in _TITLE_END.finditer(rest) if _ends_sentence(rest, m.start())), len(rest))
+    end = len(rest)
+    for m in _TITLE_END.finditer(rest):
+        if _ends_sentence(rest, m.start()):
+            end = m.start()
+            break
     title, body = rest[:end], rest[end + 1 :]
     limit = _TITLE_MAX.get(language, 40)
     if clause or len(title) > limit:
