@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaodian.claims import _TRIM, _any_shared, _copula, _ends_with_head, _sentence_clauses, _shared, clauses
+from kaodian.claims import _TRIM, _any_shared, _by_edge, _copula, _ends_with_head, _sentence_clauses, _shared, clauses
 from kaodian.claims import _words as claim_words
 from kaodian.claims import sentences as claim_sentences
 from kaodian.questions import _SCAN, _nearest, _numbers, _words, blankable, sentences
@@ -152,3 +152,14 @@ def test_a_predicate_ends_with_a_head_noun_among_its_last_eight_characters(predi
     tail = predicate[-8:]
     heads = set(claim_words()["zh_heads"])
     assert _ends_with_head(predicate) == any(tail[k:] in heads for k in range(len(tail) - 1))
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="因此所以始终就是的\n", max_size=8), st.sampled_from([0, -1]))
+def test_words_by_edge_answer_as_the_whole_list(text: str, index: int) -> None:
+    words = [*claim_words()["zh_subject_lead"], *claim_words()["zh_subject_tail"], "\n"]
+    table = _by_edge(words, index)
+    if index == 0:
+        assert text.startswith(table.get(text[:1], ())) == text.startswith(tuple(words))
+    else:
+        assert text.endswith(table.get(text[-1:], ())) == text.endswith(tuple(words))

@@ -7,10 +7,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaodian.extract import extract
 from kaodian.model import CleanText, Document, Point
-from kaodian.outline import LAST, announced_count, build_outline, markers, split_title, zh_number
+from kaodian.outline import LAST, _last_sentence, announced_count, build_outline, markers, split_title, zh_number
 
 OUTLINE = Path(__file__).resolve().parent / "data" / "outline"
 
@@ -425,3 +427,11 @@ def test_truncated_document_marks_the_points_its_end_cuts_off() -> None:
 def test_numbers_in_markdown_headings_are_not_part_of_the_title() -> None:
     doc = build_outline(["## 1. What recall is", "### 1.2 Forms", "# 一、总论"], "d", "en")
     assert [p.title for p in doc.points] == ["What recall is", "Forms", "总论"]
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab。！？!?；;：: \t\n一", max_size=16))
+def test_last_sentence_follows_the_last_end_mark(text: str) -> None:
+    body = text.rstrip("：: \t")
+    cut = max(body.rfind(mark) for mark in "。！？!?；;")
+    assert _last_sentence(text) == (text[cut + 1 :] if cut >= 0 else text)

@@ -194,6 +194,8 @@ _CLAUSE = re.compile(
 )
 #: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
 _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
+#: What a list item is stripped of at both ends.
+_ITEM_EDGES = " " + _QUOTES_AND_ENDS
 
 
 # ---------------------------------------------------------------- Chinese definitions and principles
@@ -207,11 +209,24 @@ def _subject_edges() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return lead, tail
 
 
+def _by_edge(words: Iterable[str], index: int) -> dict[str, tuple[str, ...]]:
+    """``words`` grouped by their first (index 0) or last (index -1) character.
+
+    ``s.startswith(table.get(s[:1], ()))`` then asks the same as ``s.startswith(words)`` but compares only the
+    few words that can match, not the whole list.
+    """
+    table: dict[str, list[str]] = {}
+    for word in words:
+        table.setdefault(word[index], []).append(word)
+    return {edge: tuple(group) for edge, group in table.items()}
+
+
 @functools.cache
-def _subject_affixes() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline)."""
+def _subject_affixes() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    """What a subject the edge regexes can trim starts with, and ends with ($ also matches before a final newline):
+    by first and by last character."""
     w = _words()
-    return tuple(w["zh_subject_lead"]), (*w["zh_subject_tail"], "\n")
+    return _by_edge(w["zh_subject_lead"], 0), _by_edge((*w["zh_subject_tail"], "\n"), -1)
 
 
 def _strip_subject(s: str) -> str:
@@ -222,9 +237,9 @@ def _strip_subject(s: str) -> str:
     if len(s) > 3 * _SUBJECT_MAX:
         return ""  # far too long for a subject: do not spend time trimming it
     # the regexes run only where one of their words can match
-    while s.startswith(leads) and (m := lead.match(s)) and m.end() < len(s):
+    while s.startswith(leads.get(s[:1], ())) and (m := lead.match(s)) and m.end() < len(s):
         s = s[m.end() :]
-    while s.endswith(tails) and (m := tail.search(s)) and m.start() > 0:
+    while s.endswith(tails.get(s[-1:], ())) and (m := tail.search(s)) and m.start() > 0:
         s = s[: m.start()].rstrip()
     return s.strip(_QUOTE_CHARS)
 
@@ -254,13 +269,14 @@ def _copula(clause: str) -> int:
 
 
 @functools.cache
-def _heads() -> tuple[str, ...]:
-    """The head nouns a predicate can end with (those of 2 to 8 characters: a predicate's last 8 are looked at)."""
-    return tuple(h for h in _words()["zh_heads"] if 2 <= len(h) <= 8)
+def _heads() -> dict[str, tuple[str, ...]]:
+    """The head nouns a predicate can end with (those of 2 to 8 characters: a predicate's last 8 are looked at),
+    by their last character."""
+    return _by_edge((h for h in _words()["zh_heads"] if 2 <= len(h) <= 8), -1)
 
 
 def _ends_with_head(predicate: str) -> bool:
-    return predicate.endswith(_heads())
+    return predicate.endswith(_heads().get(predicate[-1:], ()))
 
 
 class _Found(NamedTuple):
@@ -374,6 +390,10 @@ def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
 # ---------------------------------------------------------------- quotes
 
 
+#: Adverbs between a speaker and the speech verb, taken off in this order ("马克思曾经指出" → "马克思").
+_SPEAKER_ADVERBS = ("曾经", "早就", "早已", "明确", "深刻", "曾", "也", "还", "就", "都", "一再", "反复")
+
+
 def _zh_speaker(prefix: str) -> str:
     """The speaker named at the end of ``prefix`` ("正如党的十六大报告所指出的：" → "党的十六大报告")."""
     pats = _patterns()
@@ -391,9 +411,10 @@ def _zh_speaker(prefix: str) -> str:
             break
     if who.endswith("所"):
         who = who[:-1]
-    for adverb in ("曾经", "早就", "早已", "明确", "深刻", "曾", "也", "还", "就", "都", "一再", "反复"):
-        if who.endswith(adverb) and len(who) > len(adverb):
-            who = who[: -len(adverb)]
+    if who.endswith(_SPEAKER_ADVERBS):  # most speakers end with none: skip the walk
+        for adverb in _SPEAKER_ADVERBS:
+            if who.endswith(adverb) and len(who) > len(adverb):
+                who = who[: -len(adverb)]
     who = who.strip(" \t" + _QUOTE_CHARS)
     if not 2 <= len(who) <= 24 or who in _word_set("zh_no_speaker") or who.startswith(("我", "你", "有")):
         return ""  # 有人说, 有学者指出: nobody in particular
@@ -547,12 +568,12 @@ def _lead_in(text: str, s: int, first: int) -> int:
     return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
 
 
-def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
+def _list_claims(unit: Unit, s: int, e: int) -> list[_Found]:
     """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
     text = unit.text
     pieces = text[s:e].split("、")
     if len(pieces) < 2:
-        return
+        return []
     parts: list[tuple[int, int]] = []
     prev = s
     for piece in pieces:
@@ -562,23 +583,24 @@ def _list_claims(unit: Unit, s: int, e: int) -> Iterator[_Found]:
     if len(parts) == 2:  # "A、B和C"
         m = _patterns()["zh_and"].search(text, last_s, min(last_e, last_s + 9))
         if not m or m.start() - last_s < 2 or "的" in text[last_s : m.start()]:
-            return
+            return []
         parts[-1] = (last_s, m.start())
         parts.append((m.end(), last_e))
     middle = parts[1:-1]
     lengths = sorted(pe - ps for ps, pe in middle)
     size = lengths[len(lengths) // 2]
-    if not 2 <= size <= 15 or any(pe - ps > 15 or pe - ps < 1 for ps, pe in middle):
-        return
+    if not 2 <= size <= 15 or lengths[-1] > 15 or lengths[0] < 1:  # every middle item is 1 to 15 long
+        return []
     first_s, first_e = parts[0]
     bounds = unit.bounds
     start = _tail_item(text, first_s, first_e, size, bounds)
     ls, le = parts[-1]
     end = _head_item(text, ls, le, size, bounds)
     spans = [(start, first_e), *middle, (ls, end)]
-    items = tuple(text[a:b].strip(" " + _QUOTES_AND_ENDS).lstrip(_ITEM_NUMBERS) for a, b in spans)
-    if all(items) and len(set(items)) == len(items) and not all(x.isdigit() for x in items):
-        yield _found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)
+    items = tuple(text[a:b].strip(_ITEM_EDGES).lstrip(_ITEM_NUMBERS) for a, b in spans)
+    if not all(items) or len(set(items)) != len(items) or all(x.isdigit() for x in items):
+        return []
+    return [_found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)]
 
 
 def _shared(items: Sequence[str]) -> int:
@@ -611,9 +633,10 @@ def _parallel_ok(items: Sequence[str]) -> bool:
     return shared >= (2 if size >= 6 else 1)
 
 
-def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_Found]:
+def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> list[_Found]:
     """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
     text = unit.text
+    out: list[_Found] = []
     lengths = [b - a for a, b in spans]
     i = 0
     while i + 1 < len(spans):
@@ -639,16 +662,12 @@ def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> Iterator[_
             j += 1
         # a run of three or more has passed the check as it grew
         if len(run) >= 3 or (size <= 8 and _parallel_ok(items)):
-            yield _found(
-                spans[i][0],
-                unit.point,
-                "enumeration",
-                text[_lead_in(text, spans[i][0], run[0][0]) : run[-1][1]],
-                items=tuple(items),
-            )
+            lead_in = _lead_in(text, spans[i][0], run[0][0])
+            out.append(_found(spans[i][0], unit.point, "enumeration", text[lead_in : run[-1][1]], items=tuple(items)))
             i = j
         else:
             i += 1
+    return out
 
 
 _EN_AND = re.compile(r"(?:^|\s)(?:and|or)\s+")
@@ -700,16 +719,14 @@ _INLINE_ZH = re.compile(
 )
 _INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;。：:！？!?]")}
 _ZH_ORDINALS = "一二三四五六七八九十"
-#: What the first marker of a run holds ("Firstly", "首先", "一是", "第一，").
-_RUN_OPENERS = {"en": ("First",), "zh": ("首先", "一是", "第一")}
 
 
-def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
+def _inline_sequence_claims(unit: Unit, language: str) -> list[_Found]:
     """ "First, … Second, … Finally, …" / "一是……二是……" / "首先……其次……" inside one paragraph."""
     text = unit.text
     # every run opens with its first marker: without one, no run can form
-    if not any(opener in text for opener in _RUN_OPENERS["en" if language == "en" else "zh"]):
-        return
+    if not (("First" in text) if language == "en" else ("首先" in text or "一是" in text or "第一" in text)):
+        return []
     found: list[tuple[str, int, int, int]] = []  # (family, ordinal, marker start, item start)
     if language == "en":
         for m in _INLINE_EN.finditer(text):
@@ -731,6 +748,7 @@ def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
         elif ordinal == 1:
             run[:] = [(ordinal, start, item)]
     end_of_item = _INLINE_ITEM_END["en" if language == "en" else "zh"]
+    out: list[_Found] = []
     for run in runs.values():
         if len(run) < 2:
             continue
@@ -741,7 +759,8 @@ def _inline_sequence_claims(unit: Unit, language: str) -> Iterator[_Found]:
             end = stop.start() if stop else len(text)
             items.append(text[item:end].strip())
         if all(items) and len(set(items)) == len(items):
-            yield _found(run[0][1], unit.point, "enumeration", text[run[0][1] : end], items=tuple(items))
+            out.append(_found(run[0][1], unit.point, "enumeration", text[run[0][1] : end], items=tuple(items)))
+    return out
 
 
 # ---------------------------------------------------------------- English definitions and principles
@@ -764,8 +783,8 @@ def _en_sentence_claims(text: str, s: int, e: int, point: str | None) -> Iterato
     if len(sentence) > 600:
         return
     pats = _patterns()
-    if m := pats["en_relation"].match(_strip_en_lead(sentence)):
-        body = _strip_en_lead(sentence)
+    body = _strip_en_lead(sentence)
+    if m := pats["en_relation"].match(body):
         rest = body[m.end() :]
         if k := pats["en_is"].search(rest):
             subject, predicate = rest[: k.start()].strip(), _en_clause(rest[k.end() :])
@@ -792,8 +811,16 @@ def _en_clause(text: str) -> str:
     return (text[: m.start()] if m else text).strip()
 
 
+@functools.cache
+def _en_lead_commas() -> tuple[str, ...]:
+    """What a sentence opening with a lead word and a comma starts with ("in fact, ")."""
+    return tuple(w + ", " for w in _sorted_words("en_subject_lead"))
+
+
 def _strip_en_lead(sentence: str) -> str:
     lowered = sentence.lower()
+    if not lowered.startswith(_en_lead_commas()):
+        return sentence  # most sentences open with no lead word: skip the walk
     for w in _sorted_words("en_subject_lead"):
         if lowered.startswith(w + ", "):
             return sentence[len(w) + 2 :]
@@ -827,8 +854,8 @@ def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quo
             if listing and "、" in sentence:
                 lists = [f for cs, ce in parts if "、" in text[cs:ce] for f in _list_claims(unit, cs, ce)]
                 found.extend(_in_sentence(lists, text, s, e))
-            if len(parts) > 1:
-                found.extend(_in_sentence(list(_parallel_claims(unit, parts)), text, s, e))
+            if len(parts) > 1 and (parallel := _parallel_claims(unit, parts)):
+                found.extend(_in_sentence(parallel, text, s, e))
     else:
         for s, e in spans:
             found.extend(_en_sentence_claims(text, s, e, unit.point))

@@ -286,7 +286,11 @@ def split_title(rest: str, language: str = "zh", clause: bool = False) -> tuple[
     long) its first clause.
     """
     rest = rest.strip()
-    end = next((m.start() for m in _TITLE_END.finditer(rest) if _ends_sentence(rest, m.start())), len(rest))
+    end = len(rest)
+    for m in _TITLE_END.finditer(rest):
+        if _ends_sentence(rest, m.start()):
+            end = m.start()
+            break
     title, body = rest[:end], rest[end + 1 :]
     limit = _TITLE_MAX.get(language, 40)
     if clause or len(title) > limit:
@@ -382,7 +386,7 @@ def _place(m: Marker, i: int, stack: list[_Frame], nesting: _Nesting, placed: li
             stack.pop()
         _push(m, i, 0, stack, nesting, placed)
         return True
-    at = next((k for k in range(len(stack) - 1, -1, -1) if stack[k].family == m.family), None)
+    at = _innermost(stack, m.family)
     if at is not None:
         if not _plausible_sibling(m, stack[at].ordinal):
             return False
@@ -395,6 +399,14 @@ def _place(m: Marker, i: int, stack: list[_Frame], nesting: _Nesting, placed: li
         stack.pop()
     _push(m, i, m.ordinal, stack, nesting, placed)
     return True
+
+
+def _innermost(stack: list[_Frame], family: str) -> int | None:
+    """The index of the innermost frame of ``family`` on the stack, if any."""
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k].family == family:
+            return k
+    return None
 
 
 def _push(m: Marker, i: int, ordinal: int, stack: list[_Frame], nesting: _Nesting, placed: list[_Placed]) -> None:
@@ -477,10 +489,15 @@ def build_outline(paragraphs: Sequence[str], doc_id: str, language: str = "zh", 
 # ---------------------------------------------------------------- announced counts
 
 
+#: Everything up to the last sentence end: ``.*`` runs to the end at once and backs up only over the last sentence,
+#: where a search for each end mark would scan the whole paragraph.
+_UP_TO_LAST_END = re.compile(r".*[。！？!?；;]", re.DOTALL)
+
+
 def _last_sentence(text: str) -> str:
     body = text.rstrip("：: \t")
-    cut = max(map(body.rfind, "。！？!?；;"))
-    return text[cut + 1 :] if cut >= 0 else text
+    m = _UP_TO_LAST_END.match(body)
+    return text[m.end() :] if m else text
 
 
 def announced_count(text: str, language: str = "zh") -> int | None:
@@ -496,8 +513,16 @@ def announced_count(text: str, language: str = "zh") -> int | None:
             return _EN_NUMBERS.get(word) or (int(word) if word.isdigit() else None)
         if language == "en":
             return None
-    m = pats["announce_lead"].search(tail) or pats["announce_noun"].search(tail)
+    # a counted noun closes the tail: only its last few characters can hold one
+    m = pats["announce_lead"].search(tail) or pats["announce_noun"].search(tail, max(0, len(tail) - _noun_reach()))
     return zh_number(m.group(1)) if m else None
+
+
+@functools.cache
+def _noun_reach() -> int:
+    """How far before the end of a tail an "announce_noun" match can start: it ends the tail, and each of its parts
+    is bounded (a numeral of 3, a classifier, 4 characters, the noun, 4 characters and a colon)."""
+    return 3 + 1 + 4 + max(map(len, _words()["zh_announce_nouns"])) + 4 + 1
 
 
 def _count_notices(
