@@ -12,7 +12,7 @@ import pytest
 
 from kaodian import fsutil
 from kaodian.errors import OutputError, OverwriteError
-from kaodian.fsutil import atomic_path, check_dir, check_writable, ensure_dir, write_bytes, write_text
+from kaodian.fsutil import atomic_path, build_session, check_dir, check_writable, ensure_dir, write_bytes, write_text
 
 
 def _leftovers(folder: Path) -> list[str]:
@@ -241,3 +241,20 @@ def test_a_workers_files_are_flushed_with_the_session(tmp_path: Path, monkeypatc
 def test_temporary_file_names_are_recognised_strictly(name: str, target: str | None) -> None:
     match = fsutil._TEMPORARY.fullmatch(name)
     assert (match["target"] if match else None) == target
+
+
+def _written_in_a_session(folder: Path) -> list[str]:
+    with build_session(flush=False) as written, atomic_path(folder / "child.txt") as tmp:
+        tmp.write_text("from the child", encoding="utf-8")
+    return [p.name for p in written]
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="forks a process")
+def test_a_process_forked_inside_a_session_has_its_own(tmp_path: Path) -> None:
+    import multiprocessing
+
+    with build_session(flush=False) as outer:
+        outer.append(tmp_path / "parent.txt")
+        with multiprocessing.get_context("fork").Pool(1) as pool:
+            assert pool.apply(_written_in_a_session, (tmp_path,)) == ["child.txt"]
+        assert [p.name for p in outer] == ["parent.txt"]  # the child's write is its own to report

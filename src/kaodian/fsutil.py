@@ -34,6 +34,13 @@ _FLUSH_THREADS = 16
 
 #: The files written in the current :func:`build_session`, to flush at its end; None outside one.
 _session: list[Path] | None = None
+#: The process that opened it: a worker forked inside a session does not share its parent's.
+_session_pid = 0
+
+
+def _current() -> list[Path] | None:
+    """This process's session, if one is open."""
+    return _session if _session_pid == os.getpid() else None
 
 
 def _reason(exc: OSError) -> str:
@@ -187,14 +194,15 @@ def build_session(sweep: Path | None = None, *, flush: bool = True) -> Iterator[
     yielded list of the files it wrote to its parent, which flushes them with its own
     (:func:`flush_later`). Sessions do not nest: an inner one is the outer one.
     """
-    global _session
-    if _session is not None:
-        yield _session
+    global _session, _session_pid
+    current = _current()
+    if current is not None:
+        yield current
         return
     if sweep is not None:
         _remove(path for orphans in _orphans(Path(sweep)).values() for path in orphans)
     written: list[Path] = []
-    _session = written
+    _session, _session_pid = written, os.getpid()
     try:
         yield written
     finally:
@@ -205,10 +213,11 @@ def build_session(sweep: Path | None = None, *, flush: bool = True) -> Iterator[
 
 def flush_later(paths: Iterable[Path]) -> None:
     """Flush ``paths`` (written by another process) at the end of the current session, or now outside one."""
-    if _session is None:
+    session = _current()
+    if session is None:
         _flush(paths)
     else:
-        _session.extend(paths)
+        session.extend(paths)
 
 
 @contextlib.contextmanager
@@ -233,7 +242,8 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
         return
     if not os.path.isdir(target.parent):  # most writes go to a folder that is there
         ensure_dir(target.parent)
-    if _session is None:  # a session swept its folder when it began
+    session = _current()
+    if session is None:  # a session swept its folder when it began
         _remove_orphans(target)
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent)
@@ -247,14 +257,14 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
     try:
         yield tmp
         os.chmod(tmp, _new_file_mode(existing))
-        if _session is None:
+        if session is None:
             _fsync(tmp)
         if not force and target.exists():  # appeared while we were writing
             raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
         os.replace(tmp, target)
         replaced = True
-        if _session is not None:
-            _session.append(target)
+        if session is not None:
+            session.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:

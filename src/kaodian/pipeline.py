@@ -483,13 +483,15 @@ def build(
 
 
 def _in_workers(pool: ProcessPoolExecutor, names: dict[Path, str], options: BuildOptions) -> Iterator[_Built]:
-    """Each document built by the pool, in input order; the largest start first, so no long one is left to the end."""
+    """Each document built by the pool, in input order; the largest start first, so no long one is left to the end.
+
+    Every document is submitted now, before the caller opens its build session.
+    """
     futures = {
         path: pool.submit(_build_document_in_worker, path, names[path], options)
         for path in sorted(names, key=_size, reverse=True)
     }
-    for path in names:
-        yield futures[path].result()
+    return (futures.pop(path).result() for path in names)
 
 
 @dataclass
