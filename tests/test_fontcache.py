@@ -18,58 +18,46 @@ COMMON = "党群关系试卷姓名：，。（）ABC abc 123①⒈"
 RARE = "镕㐀"
 
 
-def make_font(path: Path, chars: str, width: int = 1000) -> Path:
-    """A small TrueType font with a square glyph for each of ``chars``."""
+def make_font(path: Path, chars: str, width: int = 1000, *, cff: bool = False) -> Path:
+    """A small font with a glyph for each of ``chars``: TrueType, or CFF (as Noto Sans CJK is) with ``cff``.
+
+    The TrueType glyph is a square; the CFF one has a curved top (a cubic curve, up to y=875).
+    """
     from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
 
     chars = "".join(sorted(set(chars)))
     names = [".notdef"] + [f"uni{ord(ch):04X}" for ch in chars]
-    glyphs = {}
-    for name in names:
-        pen = TTGlyphPen(None)
-        pen.moveTo((100, 0))
-        pen.lineTo((100, 800))
-        pen.lineTo((900, 800))
-        pen.lineTo((900, 0))
-        pen.closePath()
-        glyphs[name] = pen.glyph()
-    fb = FontBuilder(1000, isTTF=True)
+    family = "Kaodian Test CFF" if cff else "Kaodian Test"
+    fb = FontBuilder(1000, isTTF=not cff)
     fb.setupGlyphOrder(names)
     fb.setupCharacterMap({ord(ch): f"uni{ord(ch):04X}" for ch in chars})
-    fb.setupGlyf(glyphs)
+    if cff:
+        outlines = {}
+        for name in names:
+            t2 = T2CharStringPen(width, None)
+            t2.moveTo((100, 0))
+            t2.lineTo((100, 800))
+            t2.curveTo((300, 900), (700, 900), (900, 800))
+            t2.lineTo((900, 0))
+            t2.closePath()
+            outlines[name] = t2.getCharString()
+        fb.setupCFF(family.replace(" ", ""), {"FullName": family}, outlines, {})
+    else:
+        glyphs = {}
+        for name in names:
+            tt = TTGlyphPen(None)
+            tt.moveTo((100, 0))
+            tt.lineTo((100, 800))
+            tt.lineTo((900, 800))
+            tt.lineTo((900, 0))
+            tt.closePath()
+            glyphs[name] = tt.glyph()
+        fb.setupGlyf(glyphs)
     fb.setupHorizontalMetrics({name: (width, 100) for name in names})
     fb.setupHorizontalHeader(ascent=880, descent=-120)
-    fb.setupNameTable({"familyName": "Kaodian Test", "styleName": "Regular"})
-    fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
-    fb.setupPost()
-    fb.save(str(path))
-    return path
-
-
-def make_cff_font(path: Path, chars: str) -> Path:
-    """A small OpenType (CFF) font, as Noto Sans CJK is, with a square glyph for each of ``chars``."""
-    from fontTools.fontBuilder import FontBuilder
-    from fontTools.pens.t2CharStringPen import T2CharStringPen
-
-    chars = "".join(sorted(set(chars)))
-    names = [".notdef"] + [f"uni{ord(ch):04X}" for ch in chars]
-    outlines = {}
-    for name in names:
-        pen = T2CharStringPen(1000, None)
-        pen.moveTo((100, 0))
-        pen.lineTo((100, 800))
-        pen.curveTo((300, 900), (700, 900), (900, 800))
-        pen.lineTo((900, 0))
-        pen.closePath()
-        outlines[name] = pen.getCharString()
-    fb = FontBuilder(1000, isTTF=False)
-    fb.setupGlyphOrder(names)
-    fb.setupCharacterMap({ord(ch): f"uni{ord(ch):04X}" for ch in chars})
-    fb.setupCFF("KaodianTestCFF", {"FullName": "Kaodian Test CFF"}, outlines, {})
-    fb.setupHorizontalMetrics({name: (1000, 100) for name in names})
-    fb.setupHorizontalHeader(ascent=880, descent=-120)
-    fb.setupNameTable({"familyName": "Kaodian Test CFF", "styleName": "Regular"})
+    fb.setupNameTable({"familyName": family, "styleName": "Regular"})
     fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
     fb.setupPost()
     fb.save(str(path))
@@ -146,7 +134,7 @@ def test_a_cff_font_is_copied_with_truetype_outlines_of_the_same_shape(cache: Pa
     from fontTools.pens.boundsPen import BoundsPen
     from fontTools.ttLib import TTFont
 
-    copy = reduced_font(make_cff_font(tmp_path / "test.otf", COMMON + RARE), 0)
+    copy = reduced_font(make_font(tmp_path / "test.otf", COMMON + RARE, cff=True), 0)
     assert copy is not None
     reduced = TTFont(str(copy))
     assert "glyf" in reduced and "CFF " not in reduced

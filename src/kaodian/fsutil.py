@@ -79,11 +79,17 @@ def check_dir(folder: str | os.PathLike[str]) -> Path:
 
 def check_writable(path: str | os.PathLike[str], *, force: bool) -> None:
     """Refuse early what :func:`atomic_path` would refuse: an existing file without ``force``, a folder."""
-    target = Path(path)
-    if target.is_dir():
+    _writable_mode(Path(path), force=force)
+
+
+def _writable_mode(target: Path, *, force: bool) -> int | None:
+    """:func:`check_writable`'s checks, with one stat; the mode of what is at ``target`` (None: nothing)."""
+    existing = _mode(target)
+    if existing is not None and stat.S_ISDIR(existing):
         raise OutputError(f"{target} is a folder; give a file name to write to")
-    if not force and target.exists():
+    if existing is not None and not force:
         raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+    return existing
 
 
 def _pid_alive(pid: int) -> bool:
@@ -228,11 +234,7 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
     Without ``force`` an existing ``path`` is refused with OverwriteError.
     """
     target = Path(path)
-    existing = _mode(target)  # what check_writable checks, with one stat
-    if existing is not None and stat.S_ISDIR(existing):
-        raise OutputError(f"{target} is a folder; give a file name to write to")
-    if existing is not None and not force:
-        raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+    existing = _writable_mode(target, force=force)
     if existing is not None and not stat.S_ISREG(existing):
         # a device or a pipe (-o /dev/stdout): write into it; renaming over it would replace the device
         try:

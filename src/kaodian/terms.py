@@ -98,9 +98,7 @@ def weigh(
     df: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}  # English only: the spellings of each lower-cased key
 
-    def words_of(text: str, tagged: Tagged, phrases: bool = True) -> list[str]:
-        if zh:
-            return _zh_candidates(tagged, stop)
+    def en_words(text: str, phrases: bool = True) -> list[str]:
         return [w for w in _en_candidates(text, stop) if phrases or " " not in w]
 
     def count(words: list[str], n: int = 1) -> Iterable[str]:
@@ -119,17 +117,13 @@ def weigh(
     if zh:
         _count_zh(units, titles, stop, tf, df)
     else:
-        for text, tagged in units:
-            df.update(count(words_of(text, tagged)))
-        if language == "en":
-            # A two-word phrase is a term only if it recurs in the body.
-            for key in [k for k in tf if " " in k and tf[k] < 2]:
-                del tf[key]
+        for text, _ in units:
+            df.update(count(en_words(text)))
+        # A two-word phrase is a term only if it recurs in the body.
+        for key in [k for k in tf if " " in k and tf[k] < 2]:
+            del tf[key]
         for title in titles:
-            if isinstance(title, str):
-                count(words_of(title, (), phrases=False), TITLE_BOOST)
-            else:
-                count(words_of("".join(word for word, _ in title), title), TITLE_BOOST)
+            count(en_words(title if isinstance(title, str) else "".join(w for w, _ in title), False), TITLE_BOOST)
     coined: set[str] = set()
     for c in coinages:
         (key,) = count([c])
