@@ -9,7 +9,8 @@ For each size a varied corpus is generated (benchmarks/corpus.py) into a tempora
 in a fresh process too, on the same files: read them, segment them with rjieba.tag, and
 write the same number of notes into the same number of packages with genanki, in one
 process. Medians of --repeat runs are reported, with the build/floor ratio per size and
-jobs value.
+jobs value. The runs are interleaved (builds, then floor, in each of --repeat rounds), so
+that the machine's load changing during a run weighs on both sides of the ratio.
 
 The kaodian package is byte-compiled first, as pip does when it installs a wheel: an
 editable checkout run with PYTHONDONTWRITEBYTECODE set would otherwise compile every
@@ -286,6 +287,11 @@ class SizeResult:
         return self.cards / self.build.wall if self.build and self.build.ok and self.cards else None
 
 
+def _estimated_notes(files: Sequence[Path]) -> list[int]:
+    """The floor's note counts when no build wrote anything: one package per document, a note per 150 characters."""
+    return [max(1, p.stat().st_size // 450) for p in files]
+
+
 def _fresh(path: Path) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     return path
@@ -294,33 +300,34 @@ def _fresh(path: Path) -> Path:
 def bench_size(
     size: int, work: Path, *, repeat: int, jobs: Sequence[str], seed: int, unit_kb: int = UNIT_KB
 ) -> list[SizeResult]:
-    """One result per --jobs value, all against the same floor, measured once on the same corpus."""
+    """One result per --jobs value, all against the same floor, measured on the same corpus.
+
+    The runs are interleaved: each round runs the build once per jobs value and then the
+    floor, so a change in the machine's load weighs on the build and its floor alike.
+    """
     corpus_dir = work / f"corpus-{size}x"
     files = build_corpus(corpus_dir, size * unit_kb * 1024, seed=seed + size)
     total = sum(p.stat().st_size for p in files)
     out = work / f"out-{size}x"
-    results: list[SizeResult] = []
-    written = Output(())
-    for j in jobs:
-        result = SizeResult(size, len(files), total / 1e6, jobs=j)
-        builds = []
-        for _ in range(repeat):
-            builds.append(run_child(kaodian("-q", "build", str(corpus_dir), "-o", str(_fresh(out)), "-j", j)))
-            if builds[-1].ok:  # count what a good run wrote
+    floor_out = work / f"floor-{size}x"
+    results = [SizeResult(size, len(files), total / 1e6, jobs=j) for j in jobs]
+    builds: list[list[Run]] = [[] for _ in jobs]
+    floors: list[Run] = []
+    notes: list[int] = []
+    for _ in range(repeat):
+        for result, runs in zip(results, builds, strict=True):
+            runs.append(run_child(kaodian("-q", "build", str(corpus_dir), "-o", str(_fresh(out)), "-j", result.jobs)))
+            if runs[-1].ok:  # count what a good run wrote
                 written = count_output(out)
                 result.packages, result.notes, result.cards = len(written.packages), written.notes, written.cards
-        result.build = median_run(builds)
+                notes = [p[1] for p in written.packages]
+        floors.append(run_floor(files, notes or _estimated_notes(files), _fresh(floor_out), work))
+    floor_run = median_run(floors)
+    for result, runs in zip(results, builds, strict=True):
+        result.build = median_run(runs)
         if not result.build.ok or result.build.stderr:
             result.error = last_line(result.build.stderr) or f"exit status {result.build.returncode}"
-        results.append(result)
-    notes = [p[1] for p in written.packages]
-    estimated = not notes
-    if estimated:  # nothing to match: one package per document, a note per 150 characters
-        notes = [max(1, p.stat().st_size // 450) for p in files]
-    floor_out = work / f"floor-{size}x"
-    floor_run = median_run([run_floor(files, notes, _fresh(floor_out), work) for _ in range(repeat)])
-    for result in results:
-        result.floor, result.floor_estimated = floor_run, estimated
+        result.floor, result.floor_estimated = floor_run, not notes
         if not floor_run.ok or floor_run.stderr:
             result.error = (result.error + "; " if result.error else "") + "floor: " + last_line(floor_run.stderr)
     shutil.rmtree(corpus_dir, ignore_errors=True)

@@ -175,6 +175,26 @@ def test_checks_are_reported_per_jobs_value() -> None:
     assert [row[1] for row in rows] == ["1", "auto"]
 
 
+def test_builds_and_floor_are_interleaved_round_by_round(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    order: list[str] = []
+
+    def fake_child(argv: list[str], **_: object) -> bench.Run:
+        order.append("build -j " + argv[argv.index("-j") + 1])
+        return _run(2.0 + len(order))
+
+    def fake_floor(files: list[Path], notes: list[int], out_dir: Path, work: Path) -> bench.Run:
+        order.append(f"floor {sum(notes)}")
+        return _run(1.0)
+
+    monkeypatch.setattr(bench, "run_child", fake_child)
+    monkeypatch.setattr(bench, "run_floor", fake_floor)
+    monkeypatch.setattr(bench, "count_output", lambda out: bench.Output((("a.apkg", 7, 9),)))
+    results = bench.bench_size(1, tmp_path, repeat=2, jobs=["1", "auto"], seed=3, unit_kb=20)
+    assert order == ["build -j 1", "build -j auto", "floor 7"] * 2
+    assert [r.build.wall for r in results if r.build] == [4.5, 5.5]  # medians of each jobs value's own runs
+    assert all(r.floor and r.floor.wall == 1.0 and not r.floor_estimated for r in results)
+
+
 @pytest.mark.slow
 def test_benchmark_runs_end_to_end_on_a_small_corpus(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
