@@ -192,16 +192,13 @@ def assert_linear(
 
     A guard against quadratic (or worse) behaviour, not a speed target: linear work gives
     a ratio near ``factor`` and quadratic work ``factor`` squared. Both sizes are timed in
-    the same test, best of ``tries``, so a busy machine slows both alike.
+    the same test, in CPU time, best of ``tries``.
     """
 
-    def best(size: int) -> float:
-        times = []
-        for _ in range(tries):
-            start = time.perf_counter()
-            run(size)
-            times.append(time.perf_counter() - start)
-        return min(times)
+    def timed(size: int) -> float:
+        start = time.process_time()
+        run(size)
+        return time.process_time() - start
 
     run(n)  # warm up: dictionaries, compiled patterns
     # a full collection of the test session's heap in the middle of one timing is the noise
@@ -209,8 +206,11 @@ def assert_linear(
     gc.collect()
     gc.disable()
     try:
-        small, large = best(n), best(factor * n)
+        # CPU time, not wall time: other processes on a busy machine do not count; the sizes
+        # take turns, so a slower spell of the machine weighs on both
+        pairs = [(timed(n), timed(factor * n)) for _ in range(tries)]
     finally:
         gc.enable()
+    small, large = min(p[0] for p in pairs), min(p[1] for p in pairs)
     ratio = large / max(small, 1e-4)
     assert ratio < limit, f"{factor}x the input took {ratio:.1f}x the time ({small:.4f} s -> {large:.4f} s)"
