@@ -6,12 +6,15 @@ intended change of the output, rewrite it with ``KAODIAN_UPDATE_GOLDEN=1 pytest 
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import itertools
 import json
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -24,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import GOLDEN, assert_linear, make_questions
-from kaodian.export import anki, ledger
+from kaodian.export import anki, anki_base, ledger
 from kaodian.model import Question, Source
 from kaodian.options import AnkiOptions, BuildOptions
 
@@ -317,7 +320,7 @@ def genanki_collection(specs: list[anki.NoteSpec], mods: dict[str, int], timesta
     for s in specs:
         if s.deck not in decks:
             decks[s.deck] = genanki.Deck(anki.stable_id("deck", s.deck), s.deck)
-        model = anki._genanki_model(s.notetype)
+        model = anki_base._genanki_model(s.notetype)
         decks[s.deck].add_note(
             genanki.Note(model=model, fields=list(s.fields), tags=list(s.tags), guid=s.guid, due=s.position)
         )
@@ -384,3 +387,53 @@ def test_golden_fixture_notes(questions: tuple[Question, ...]) -> None:
         golden.write_text(produced, encoding="utf-8")
     assert golden.is_file(), f"{golden.name} is missing; create it with KAODIAN_UPDATE_GOLDEN=1"
     assert produced == golden.read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- genanki's pieces, stored
+
+
+def test_stored_genanki_pieces_are_what_the_installed_genanki_gives() -> None:
+    # if this fails after a template or genanki changed: python -m kaodian.export.anki_base
+    stored = json.loads(anki_base.datafiles.text(anki_base.FILE))
+    made = anki_base.from_genanki(anki_base.builtin_notetypes())
+    assert stored["collection"] == made["collection"]
+    assert stored["deck"] == made["deck"]
+    assert stored["notetypes"] == made["notetypes"]
+    assert len(stored["notetypes"]) == len(anki_base.builtin_notetypes()) >= 8
+
+
+def test_empty_collection_from_the_stored_scripts_is_genankis() -> None:
+    def rows(collection: bytes) -> list[tuple[object, ...]]:
+        conn = sqlite3.connect(":memory:")
+        conn.deserialize(collection)
+        found = conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+        return found + conn.execute("SELECT * FROM col").fetchall()
+
+    assert rows(anki._empty_collection()) == rows(anki_base.empty_collection_from_genanki())
+    import genanki
+
+    assert anki_base.deck_json(7, "学习") == json.dumps(genanki.Deck(7, "学习").to_json())
+
+
+def test_a_note_type_genanki_has_not_seen_is_made_by_genanki(questions: tuple[Question, ...]) -> None:
+    changed = dataclasses.replace(anki.note_type("basic", "zh"), css=".card { color: teal; }")
+    assert anki_base.notetype_key(changed) not in json.loads(anki_base.datafiles.text(anki_base.FILE))["notetypes"]
+    model = anki_base._genanki_model(changed)
+    assert anki_base.model(changed)["json"] == json.loads(json.dumps(model.to_json(0, 0)))
+    assert anki_base.model(changed)["req"] == json.loads(json.dumps(model._req))
+
+
+def test_a_build_does_not_import_genanki(tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text(
+        "一、总则\n\n坚持党的领导是根本保证。\n\n（一）要求\n\n必须做到三个坚持：坚持学习、坚持实践、坚持创新。\n",
+        encoding="utf-8",
+    )
+    code = (
+        "import sys; from pathlib import Path; from kaodian.pipeline import build;"
+        "from kaodian.options import BuildOptions;"
+        f"r = build([{str(doc)!r}], BuildOptions(output_dir=Path({str(tmp_path / 'out')!r})));"
+        "print(len(r.outputs), 'genanki' in sys.modules, 'asyncio' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["2", "False", "False"]

@@ -33,6 +33,7 @@ from ..fsutil import atomic_path
 from ..model import Question
 from ..names import slug
 from ..options import BuildOptions
+from . import anki_base
 from . import ledger as ledger_mod
 
 #: The clock of the build; the ledger decides which notes get this time.
@@ -428,21 +429,6 @@ def _stamps(
 # ---------------------------------------------------------------- the package
 
 
-@functools.cache  # one per note type and process: genanki computes a model's required fields once per object
-def _genanki_model(notetype: NoteType) -> Any:
-    import genanki
-
-    return genanki.Model(
-        notetype.id,
-        notetype.name,
-        fields=[{"name": name} for name in notetype.fields],
-        templates=[{"name": "Cloze" if notetype.cloze else "Card 1", "qfmt": notetype.front, "afmt": notetype.back}],
-        css=notetype.css,
-        model_type=genanki.Model.CLOZE if notetype.cloze else genanki.Model.FRONT_BACK,
-        sort_field_index=notetype.fields.index(notetype.sort),
-    )
-
-
 @dataclass(frozen=True)
 class _CardRule:
     """Which cards a note of one note type gets, decided as genanki's ``Note.cards`` decides it."""
@@ -472,18 +458,17 @@ def _card_rule(notetype: NoteType) -> _CardRule:
         names = dict.fromkeys(_CLOZE_FIELD.findall(notetype.front))
         return _CardRule(tuple(notetype.fields.index(n) for n in names if n in notetype.fields), ())
     # the required fields of each template, computed by genanki from the front template
-    required = tuple((ord_, how, tuple(needed)) for ord_, how, needed in _genanki_model(notetype)._req)
+    required = tuple((ord_, how, tuple(needed)) for ord_, how, needed in anki_base.model(notetype)["req"])
     return _CardRule((), required)
 
 
 @functools.cache
 def _empty_collection() -> bytes:
-    """genanki's empty collection: its schema and its col row, written once per process."""
-    import genanki
-
+    """genanki's empty collection: its schema and its col row, made once per process."""
     conn = sqlite3.connect(":memory:")
     try:
-        genanki.Package([]).write_to_db(conn.cursor(), 0, itertools.count())
+        for script in anki_base.collection_scripts():
+            conn.executescript(script)
         conn.commit()
         return conn.serialize()
     finally:
@@ -495,7 +480,7 @@ def _model_json_parts(notetype: NoteType) -> tuple[str, str, str]:
     """genanki's JSON text of a note type, cut around its deck id and its time (the only values that vary)."""
     parts: list[str] = []
     text = "{"
-    for i, (key, value) in enumerate(_genanki_model(notetype).to_json(0, 0).items()):
+    for i, (key, value) in enumerate(anki_base.model(notetype)["json"].items()):
         text += f"{', ' if i else ''}{json.dumps(key)}: "
         if key in _MODEL_VARYING:
             parts.append(text)
@@ -540,13 +525,11 @@ def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[_Deck], timestamp: int)
     reader keeps the later one): the loop keeps that too, and the tests compare with genanki.
     The values are kept as JSON text: a note type's text is put together from parts encoded once.
     """
-    import genanki
-
     decks_text, models_text = cursor.execute("SELECT decks, models FROM col").fetchone()
     all_decks: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(decks_text).items()}
     models: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(models_text).items()}
     for deck in decks:
-        all_decks[str(deck.id)] = json.dumps(genanki.Deck(deck.id, deck.name).to_json())
+        all_decks[str(deck.id)] = anki_base.deck_json(deck.id, deck.name)
         models = {str(key): value for key, value in models.items()}  # the previous deck's text, read back
         models.update({notetype.id: _model_json(notetype, timestamp, deck.id) for notetype in deck.notetypes})
     cursor.execute("UPDATE col SET decks = ?, models = ?", (_json_object(all_decks), _json_object(models)))
@@ -562,8 +545,8 @@ _INSERT_CARD = "INSERT INTO cards VALUES (?,?,?,?,?,-1,0,0,?,0,0,0,0,0,0,0,0,'')
 def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int) -> bytes:
     """The collection database of the package, as bytes.
 
-    genanki stays a dependency for it: genanki writes the empty collection (schema and col row),
-    and its Deck and Model objects give the JSON of the decks and note types. The notes and cards
+    genanki made its start: the empty collection (schema and col row) and the JSON of the decks
+    and note types are genanki's, stored beside the code (see anki_base). The notes and cards
     are inserted here in bulk, row for row what genanki's ``Note.write_to_db`` would write, except
     that each note and its cards carry the note's own modification time instead of the package time.
     """
