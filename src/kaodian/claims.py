@@ -163,18 +163,21 @@ def _sentence_clauses(text: str, spans: Sequence[tuple[int, int]]) -> list[list[
     if "," in text or ":" in text:
         return [clauses(text, s, e) for s, e in spans]
     pieces = [m.span() for m in _CLAUSE.finditer(text)]
+    if len(spans) == 1:
+        return [pieces]
     out: list[list[tuple[int, int]]] = []
     k = 0
     for _, e in spans:
-        mine: list[tuple[int, int]] = []
-        while k < len(pieces) and pieces[k][0] < e:
-            if pieces[k][1] > e:
-                # a clause runs on past the sentence's end (an English full stop): split sentence by sentence
-                return [clauses(text, s, e) for s, e in spans]
-            mine.append(pieces[k])
-            k += 1
-        out.append(mine)
+        j = bisect.bisect_left(pieces, e, k, key=_start)
+        if j > k and pieces[j - 1][1] > e:
+            # a clause runs on past the sentence's end (an English full stop): split sentence by sentence
+            return [clauses(text, s, e) for s, e in spans]
+        out.append(pieces[k:j])
+        k = j
     return out
+
+
+_start = operator.itemgetter(0)
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
@@ -192,6 +195,41 @@ _TRIM = " \t\u3000" + _QUOTES_AND_ENDS
 _CLAUSE = re.compile(
     f"[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}](?:[^{_CLAUSE_MARK_CHARS}]*[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}])?"
 )
+#: A clause (what _CLAUSE matches) or a run of sentence ends (group 1).
+_PIECES = re.compile(f"{_CLAUSE.pattern}|([{_SENTENCE_ENDS}]+)")
+
+
+def sentence_clauses(text: str) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
+    """The sentences of ``text`` and the clauses of each: what ``sentences`` and ``_sentence_clauses`` give.
+
+    In a text without quote marks, "," ":" or "." (no quote to keep whole, no "1,000" or "9:00", no full stop
+    inside a clause) every run of sentence ends ends a sentence and no clause runs past one: one scan then
+    finds both.
+    """
+    if (
+        "“" in text or "”" in text or "「" in text or "」" in text or "『" in text or "』" in text
+        or "," in text or ":" in text or "." in text
+    ):  # fmt: skip
+        found = sentences(text)
+        return found, _sentence_clauses(text, found)
+    spans: list[tuple[int, int]] = []
+    parts: list[list[tuple[int, int]]] = []
+    start = 0
+    mine: list[tuple[int, int]] = []
+    for m in _PIECES.finditer(text):
+        if m.lastindex:
+            end = m.end()
+            spans.append((start, end))
+            parts.append(mine)
+            start, mine = end, []
+        else:
+            mine.append(m.span())
+    if start < len(text):
+        spans.append((start, len(text)))
+        parts.append(mine)
+    return spans, parts
+
+
 #: Numbers that may open a list item inside a sentence ("①定期走访、②公开承诺").
 _ITEM_NUMBERS = "".join(chr(c) for c in range(0x2460, 0x249C))
 #: What a list item is stripped of at both ends.
@@ -311,13 +349,20 @@ def _found(
     return _Found(offset, point, kind, text.strip(), subject, predicate, attribution, items, key)
 
 
-def _in_sentence(found: list[_Found], text: str, s: int, e: int) -> list[_Found]:
+#: An enumeration found in a clause, before it is widened to its sentence: (offset, text, items).
+_Listing = tuple[int, str, tuple[str, ...]]
+
+
+def _in_sentence(found: list[_Listing], point: str | None, text: str, s: int, e: int) -> list[_Found]:
     """Enumerations found inside a clause, with the whole sentence as their text (their id stays the clause's)."""
-    if not found:
-        return found
     # spaces and the end mark go; quote marks stay, so a sentence that opens with a quote keeps it whole
     whole = text[s:e].strip(" \t\u3000\n").rstrip(_SENTENCE_ENDS + ".…").rstrip()
-    return [f._replace(text=whole, key=f.key or f.text) if whole and f.text in whole else f for f in found]
+    return [
+        _Found(offset, point, "enumeration", whole, items=items, key=own)
+        if whole and own in whole
+        else _Found(offset, point, "enumeration", own, items=items)
+        for offset, own, items in found
+    ]
 
 
 def _zh_sentence_claims(
@@ -330,32 +375,47 @@ def _zh_sentence_claims(
         if _good_subject(subject):
             yield _found(s + m.start(), point, "definition", m.group(0), subject, predicate)
     last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
+    # (clause start, what comes before its 是) of the clauses since, which hold no claim: their subject, if
+    # good, is the last one ("人民是历史的创造者，是……的根本动力"); few clauses need it, so it waits until one does
+    unclaimed: list[tuple[int, str]] = []
     for cs, ce in parts:
         clause = text[cs:ce]
         if len(clause) < 4 or ("是" not in clause and "在于" not in clause and "指" not in clause):
             continue  # every pattern holds 是, 在于 or 指
         copula = _copula(clause)
         found = _zh_clause_claim(clause, copula)
-        if found is None and copula > 0 and _good_subject(subject := _strip_subject(clause[:copula])):
-            last_subject = (cs, subject)  # "人民是历史的创造者，是……的根本动力"
-        if found is not None:
-            kind, subject, predicate = found
-            if subject and kind == "definition" and ce < e:
-                # "群众路线是指A、B，C、D的工作方法": a definition runs to the end of its sentence
-                whole = text[cs:e].strip().rstrip(_SENTENCE_ENDS + "；;").rstrip()
-                rest = whole[len(clause) :]
-                longer = predicate + rest
-                # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
-                if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
-                    last_subject = (cs, subject)
-                    yield _found(cs, point, kind, whole, subject, longer, key=clause)
-                    continue
-            if subject:
-                last_subject = (cs, subject)
-                yield _found(cs, point, kind, clause, subject, predicate)
-            elif last_subject is not None:
+        if found is None:
+            if copula > 0:
+                unclaimed.append((cs, clause[:copula]))
+            continue
+        kind, subject, predicate = found
+        if not subject:
+            last_subject = _latest_subject(last_subject, unclaimed)
+            unclaimed.clear()
+            if last_subject is not None:
                 span = text[last_subject[0] : ce]
                 yield _found(last_subject[0], point, kind, span, last_subject[1], predicate)
+            continue
+        last_subject = (cs, subject)
+        unclaimed.clear()
+        if kind == "definition" and ce < e:
+            # "群众路线是指A、B，C、D的工作方法": a definition runs to the end of its sentence
+            whole = text[cs:e].strip().rstrip(_SENTENCE_ENDS + "；;").rstrip()
+            rest = whole[len(clause) :]
+            longer = predicate + rest
+            # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
+            if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
+                yield _found(cs, point, kind, whole, subject, longer, key=clause)
+                continue
+        yield _found(cs, point, kind, clause, subject, predicate)
+
+
+def _latest_subject(last: tuple[int, str] | None, unclaimed: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
+    """The subject a clause starting with 是 takes: that of the latest clause before it with a good one."""
+    for cs, before in reversed(unclaimed):
+        if _good_subject(subject := _strip_subject(before)):
+            return cs, subject
+    return last
 
 
 def _zh_clause_claim(clause: str, copula: int) -> tuple[str, str, str] | None:
@@ -543,72 +603,96 @@ def _en_speaker(prefix: str, after: str) -> str:
 # ---------------------------------------------------------------- enumerations
 
 
-def _tail_item(text: str, s: int, e: int, size: int, bounds: list[int] | None) -> int:
+def _nearest(bounds: list[int], lo: int, hi: int, target: int) -> int | None:
+    """The offset of bounds[lo:hi] (sorted) nearest to ``target``, the smaller of two as near; None if there is none."""
+    if lo >= hi:
+        return None
+    k = bisect.bisect_left(bounds, target, lo, hi)
+    if k == hi:
+        return bounds[hi - 1]
+    if k == lo or bounds[k] == target:
+        return bounds[k]
+    # bounds[k - 1] < target < bounds[k]: the left one wins a tie
+    return bounds[k - 1] if target - bounds[k - 1] <= bounds[k] - target else bounds[k]
+
+
+def _tail_item(s: int, e: int, size: int, bounds: list[int] | None) -> int:
     """Where the first item of a list starts in text[s:e]: about ``size`` characters before e, at a word boundary."""
     if e - s <= size + 1:
         return s
     if bounds:
-        inside = bounds[bisect.bisect_left(bounds, max(s, e - size - 4)) : bisect.bisect_left(bounds, e)]
-        return min(inside, key=lambda b: (abs(e - b - size), b)) if inside else s
+        lo = bisect.bisect_left(bounds, max(s, e - size - 4))
+        start = _nearest(bounds, lo, bisect.bisect_left(bounds, e, lo), e - size)
+        return s if start is None else start
     return e - size
 
 
-def _head_item(text: str, s: int, e: int, size: int, bounds: list[int] | None) -> int:
+def _head_item(s: int, e: int, size: int, bounds: list[int] | None) -> int:
     """Where the last item of a list ends inside text[s:e]."""
     if e - s <= size + 1:
         return e
     if bounds:
-        inside = bounds[bisect.bisect_right(bounds, s) : bisect.bisect_right(bounds, min(e, s + size + 4))]
-        return min(inside, key=lambda b: (abs(b - s - size), b)) if inside else e
+        lo = bisect.bisect_right(bounds, s)
+        end = _nearest(bounds, lo, bisect.bisect_right(bounds, min(e, s + size + 4), lo), s + size)
+        return e if end is None else end
     return s + size
 
 
 def _lead_in(text: str, s: int, first: int) -> int:
     """Where an enumeration's text starts: its clause start, or its first item if a quote opens in between."""
-    return first if any(q in text[s:first] for q in _OPEN_QUOTES + '"') else s
+    if first == s:
+        return s
+    between = text[s:first]
+    return first if "“" in between or "「" in between or "『" in between or '"' in between else s
 
 
-def _list_claims(unit: Unit, s: int, e: int) -> list[_Found]:
-    """ "世界观、人生观、价值观": items of a 、-list inside one clause."""
+def _list_claim(unit: Unit, s: int, e: int) -> _Listing | None:
+    """ "世界观、人生观、价值观": items of a 、-list inside text[s:e], a clause holding 、."""
     text = unit.text
     pieces = text[s:e].split("、")
-    if len(pieces) < 2:
-        return []
-    parts: list[tuple[int, int]] = []
-    prev = s
-    for piece in pieces:
-        parts.append((prev, prev + len(piece)))
-        prev += len(piece) + 1
-    last_s, last_e = parts[-1]
-    if len(parts) == 2:  # "A、B和C"
-        m = _patterns()["zh_and"].search(text, last_s, min(last_e, last_s + 9))
-        if not m or m.start() - last_s < 2 or "的" in text[last_s : m.start()]:
-            return []
-        parts[-1] = (last_s, m.start())
-        parts.append((m.end(), last_e))
-    middle = parts[1:-1]
-    lengths = sorted(pe - ps for ps, pe in middle)
-    size = lengths[len(lengths) // 2]
-    if not 2 <= size <= 15 or lengths[-1] > 15 or lengths[0] < 1:  # every middle item is 1 to 15 long
-        return []
-    first_s, first_e = parts[0]
+    first_e = s + len(pieces[0])
+    ls = e - len(pieces[-1])
+    if len(pieces) == 2:  # "A、B和C"
+        m = _patterns()["zh_and"].search(text, ls, min(e, ls + 9))
+        if not m or m.start() - ls < 2 or "的" in text[ls : m.start()]:
+            return None
+        middle = [text[ls : m.start()]]
+        size = m.start() - ls  # 2 to 8 long
+        ls = m.end()
+    else:
+        middle = pieces[1:-1]
+        lengths = sorted(map(len, middle))
+        size = lengths[len(lengths) // 2]
+        if not 2 <= size <= 15 or lengths[-1] > 15 or lengths[0] < 1:  # every middle item is 1 to 15 long
+            return None
     bounds = unit.bounds
-    start = _tail_item(text, first_s, first_e, size, bounds)
-    ls, le = parts[-1]
-    end = _head_item(text, ls, le, size, bounds)
-    spans = [(start, first_e), *middle, (ls, end)]
-    items = tuple(text[a:b].strip(_ITEM_EDGES).lstrip(_ITEM_NUMBERS) for a, b in spans)
-    if not all(items) or len(set(items)) != len(items) or all(x.isdigit() for x in items):
-        return []
-    return [_found(s, unit.point, "enumeration", text[_lead_in(text, s, start) : e], items=items)]
+    start = _tail_item(s, first_e, size, bounds)
+    end = _head_item(ls, e, size, bounds)
+    items = tuple([x.strip(_ITEM_EDGES).lstrip(_ITEM_NUMBERS) for x in (text[start:first_e], *middle, text[ls:end])])
+    if not all(items) or len(set(items)) != len(items) or all(map(str.isdigit, items)):
+        return None
+    return s, text[_lead_in(text, s, start) : e].strip(), items
 
 
 def _shared(items: Sequence[str]) -> int:
     """How many positions hold the same character in every item (aligned at the start or at the end)."""
-    # zip stops at the shortest item: the same n positions from the start and from the end
-    front = list(map(len, map(set, zip(*items, strict=False)))).count(1)
-    back = list(map(len, map(set, zip(*(x[::-1] for x in items), strict=False)))).count(1)
-    return max(front, back)
+    front = _aligned(items)
+    if len(set(map(len, items))) == 1:
+        return front  # items of one length align the same way at both ends
+    return max(front, _aligned([x[::-1] for x in items]))
+
+
+def _aligned(items: Sequence[str]) -> int:
+    """How many positions, counted from the start, hold the same character in every item.
+
+    Each item is compared with the first, position by position; zip and map stop at the shortest item.
+    """
+    first = items[0]
+    if len(items) == 2:
+        return sum(map(operator.eq, first, items[1]))
+    if len(items) == 1:
+        return len(first)
+    return sum(map(all, zip(*[map(operator.eq, first, x) for x in items[1:]], strict=False)))
 
 
 def _any_shared(a: str, b: str) -> bool:
@@ -633,40 +717,32 @@ def _parallel_ok(items: Sequence[str]) -> bool:
     return shared >= (2 if size >= 6 else 1)
 
 
-def _parallel_claims(unit: Unit, spans: Sequence[tuple[int, int]]) -> list[_Found]:
+def _parallel_claims(text: str, spans: Sequence[tuple[int, int]]) -> list[_Listing]:
     """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
-    text = unit.text
-    out: list[_Found] = []
-    lengths = [b - a for a, b in spans]
-    i = 0
-    while i + 1 < len(spans):
-        size = lengths[i + 1]
-        if not 2 <= size <= 12 or lengths[i] < size - 1:
-            i += 1
+    out: list[_Listing] = []
+    resume = 0  # the first clause after the last run found: runs do not overlap
+    for i, ((s, b), (c, d)) in enumerate(itertools.pairwise(spans)):
+        size = d - c
+        # the cheap tests first: most pairs are too long or too unequal to start a run
+        if size > 12 or size < 2 or b - s < size - 1 or i < resume:
             continue
-        a, b = spans[i]
         # the first clause may be longer: its last ``size`` characters are the item
-        first = (a, b) if lengths[i] <= size + 1 else (b - size, b)
-        items = [text[first[0] : first[1]], text[spans[i + 1][0] : spans[i + 1][1]]]
-        if not _any_shared(*items):
-            i += 1  # no longer run can share a position either: _parallel_ok would fail on every one
-            continue
-        run = [first, spans[i + 1]]
-        j = i + 2
-        while j < len(spans) and len(run) < _PARALLEL_MAX and abs(lengths[j] - size) <= 1:
-            item = text[spans[j][0] : spans[j][1]]
+        a = s if b - s <= size + 1 else b - size
+        first, second = text[a:b], text[c:d]
+        if not _any_shared(first, second):
+            continue  # no longer run can share a position either: _parallel_ok would fail on every one
+        items = [first, second]
+        for c, d in spans[i + 2 : i + _PARALLEL_MAX]:
+            if abs(d - c - size) > 1:
+                break
+            item = text[c:d]
             if not _parallel_ok([*items, item]):
                 break
-            run.append(spans[j])
             items.append(item)
-            j += 1
         # a run of three or more has passed the check as it grew
-        if len(run) >= 3 or (size <= 8 and _parallel_ok(items)):
-            lead_in = _lead_in(text, spans[i][0], run[0][0])
-            out.append(_found(spans[i][0], unit.point, "enumeration", text[lead_in : run[-1][1]], items=tuple(items)))
-            i = j
-        else:
-            i += 1
+        if len(items) >= 3 or (size <= 8 and _parallel_ok(items)):
+            resume = i + len(items)
+            out.append((s, text[_lead_in(text, s, a) : spans[resume - 1][1]].strip(), tuple(items)))
     return out
 
 
@@ -832,14 +908,26 @@ def _strip_en_lead(sentence: str) -> str:
 
 def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> list[Claim]:
     """The claims of one paragraph, in the order they appear (ids not yet set)."""
-    spans = sentences(unit.text) if spans is None else spans
-    return [f.claim("") for f in _unit_found(unit, language, spans, _quotes(unit.text, language, spans))]
+    parts = None
+    if spans is None and language == "zh":
+        spans, parts = sentence_clauses(unit.text)
+    elif spans is None:
+        spans = sentences(unit.text)
+    quotes = _quotes(unit.text, language, spans)
+    return [f.claim("") for f in _unit_found(unit, language, spans, quotes, parts)]
 
 
 _offset = operator.itemgetter(0)  # of a _Found
 
 
-def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]) -> list[_Found]:
+def _unit_found(
+    unit: Unit,
+    language: str,
+    spans: Sequence[tuple[int, int]],
+    quotes: Iterable[_Quote],
+    parts: Sequence[Sequence[tuple[int, int]]] | None = None,
+) -> list[_Found]:
+    """The claims of one paragraph; ``parts`` are the clauses of each sentence (of a Chinese one), if known."""
     found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
     text = unit.text
     if language == "zh":
@@ -847,15 +935,18 @@ def _unit_found(unit: Unit, language: str, spans: Sequence[tuple[int, int]], quo
         # skip the sentences without them, and all sentences of a paragraph without them
         copular = "是" in text or "在于" in text or "指" in text
         listing = "、" in text
-        for (s, e), parts in zip(spans, _sentence_clauses(text, spans), strict=True):
+        if parts is None:
+            parts = _sentence_clauses(text, spans)
+        for (s, e), clauses in zip(spans, parts, strict=True):
             sentence = text[s:e]
             if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
-                found.extend(_zh_sentence_claims(text, s, e, unit.point, parts))
+                found.extend(_zh_sentence_claims(text, s, e, unit.point, clauses))
             if listing and "、" in sentence:
-                lists = [f for cs, ce in parts if "、" in text[cs:ce] for f in _list_claims(unit, cs, ce)]
-                found.extend(_in_sentence(lists, text, s, e))
-            if len(parts) > 1 and (parallel := _parallel_claims(unit, parts)):
-                found.extend(_in_sentence(parallel, text, s, e))
+                lists = [f for cs, ce in clauses if "、" in text[cs:ce] and (f := _list_claim(unit, cs, ce))]
+                if lists:
+                    found.extend(_in_sentence(lists, unit.point, text, s, e))
+            if len(clauses) > 1 and (parallel := _parallel_claims(text, clauses)):
+                found.extend(_in_sentence(parallel, unit.point, text, s, e))
     else:
         for s, e in spans:
             found.extend(_en_sentence_claims(text, s, e, unit.point))
@@ -881,12 +972,17 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     seen_keys: set[tuple[object, ...]] = set()
     seen_ids: dict[str, int] = {}
     bullets = _BulletRun(language)
+    zh = language == "zh"
     for unit in units:
-        spans = sentences(unit.text)
+        parts = None
+        if zh:
+            spans, parts = sentence_clauses(unit.text)
+        else:
+            spans = sentences(unit.text)
         quotes = list(_quotes(unit.text, language, spans))
         if quotes:
             coined.extend(_coinages(quotes, language))
-        for f in [*bullets.feed(unit), *_unit_found(unit, language, spans, quotes)]:
+        for f in [*bullets.feed(unit), *_unit_found(unit, language, spans, quotes, parts)]:
             key = (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items)
             if key in seen_keys:
                 continue
