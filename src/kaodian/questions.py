@@ -17,13 +17,13 @@ import random
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, TypeVar
 
 from .errors import UnknownQuestionTypeError
 from .model import QUESTION_TYPES, Claim, Document, Point, Question, Source
 from .names import short_hash, slug
 from .options import GenerateOptions
-from .templates import Template, load_templates
+from .templates import Template, fill, load_templates
 
 #: At least this many questions of one type fit in a top-level section (see section_cap).
 SECTION_TYPE_CAP = 8
@@ -1019,16 +1019,22 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         if t.type in types:
             groups.setdefault((t.source, t.type), []).append(t)
     priority = {t.name: i for i, t in enumerate(templates)}
-    ranked = {key: [(t, priority[t.name]) for t in group] for key, group in groups.items()}
     ix = _index(doc)
     lang = ix.language
-    kept: list[_Kept] = []
+    # each wording is cut at its placeholders once per document, not once per question
+    ranked = {
+        key: [(t, priority[t.name], parts) for t in group if (parts := t.parts(lang)) is not None]
+        for key, group in groups.items()
+    }
+    kept: list[_Draft] = []
     seen: set[tuple[str, str]] = set()  # (type, prompt) of the kept drafts
+    # the last wording found by fresh() for a source and type, and the values it was found for
+    rendered: dict[tuple[str, str], tuple[dict[str, str], tuple[Template, int, str] | None]] = {}
 
     def render(source: str, qtype: str, values: dict[str, str]) -> tuple[Template, int, str] | None:
         """The first template of the source and type that the values fill, its rank and its prompt."""
-        for template, rank in ranked.get((source, qtype), ()):
-            prompt = template.render(lang, values)
+        for template, rank, parts in ranked.get((source, qtype), ()):
+            prompt = fill(parts, values)
             if prompt is not None:
                 return template, rank, prompt
         return None
@@ -1037,6 +1043,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         """Whether a draft of these values would be kept as far as repeats go: a repeat of a kept
         question is dropped, so the work of its other fields can be spared."""
         found = render(source, qtype, values)
+        rendered[source, qtype] = (values, found)  # emit() takes it up instead of rendering again
         return found is not None and _repeat_key(qtype, found[2]) not in seen
 
     def emit(
@@ -1048,7 +1055,8 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        found = render(source, qtype, values)
+        earlier = rendered.pop((source, qtype), None)
+        found = earlier[1] if earlier is not None and earlier[0] is values else render(source, qtype, values)
         if found is None:
             return
         template, rank, prompt = found
@@ -1057,10 +1065,9 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         if key in seen:
             return
         draft = _Draft(qtype, template, prompt, anchor, point, sentence, seq=len(kept), priority=rank, **fields)
-        checked = _check(ix, draft, options)
-        if checked is not None:
+        if _fit(lang, draft):
             seen.add(key)
-            kept.append(checked)
+            kept.append(draft)
 
     wanted = {s for s, _ in groups}
     for c in doc.claims:
@@ -1152,8 +1159,13 @@ def _problems(
     choices: tuple[str, ...],
     truth: bool | None,
     correction: str,
+    shuffled: bool = False,
 ) -> list[str]:
-    """:func:`problems` of a question's fields, so that a draft is checked before its Question is built."""
+    """:func:`problems` of a question's fields, so that a draft is checked before its Question is built.
+
+    ``shuffled`` says the choices are still to be shuffled: an ordering's choices are then never
+    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike.
+    """
     out: list[str] = []
     stripped = prompt.strip()
     if not stripped:
@@ -1189,7 +1201,7 @@ def _problems(
         elif qtype == "multiple":
             if len(choices) < 4 or len(answer) < 2 or len(answer) >= len(choices):
                 out.append("a multiple choice needs at least four choices, two of them correct and one wrong")
-        elif len(answer) < 3 or choices == answer:
+        elif len(answer) < 3 or (choices == answer and not shuffled):
             out.append("an ordering needs three items, shuffled")
     elif qtype in ("list", "short"):
         if not answer:
@@ -1202,23 +1214,23 @@ def _problems(
     return out
 
 
-class _Kept(NamedTuple):
-    """A draft that passed the quality rules: its id and its choices as shown. Its Question is built
-    only if the caps keep it."""
-
-    id: str
-    answer: tuple[str, ...]
-    choices: tuple[str, ...]
-    draft: _Draft
-
-
 def _repeat_key(qtype: str, prompt: str) -> tuple[str, str]:
     """What makes two questions the same: their type and prompt (a cloze's blanks set it apart by punctuation)."""
     return qtype, prompt if qtype == "cloze" else _norm(prompt)
 
 
-def _check(ix: _Index, d: _Draft, options: GenerateOptions) -> _Kept | None:
-    """The draft with its id and its choices as shown, or None where it breaks a quality rule."""
+def _fit(language: str, d: _Draft) -> bool:
+    """Whether the draft keeps the quality rules, its choices as the builder wrote them.
+
+    Its id and the order its choices are shown in are left to the drafts the caps keep (see
+    :func:`_shown`): shuffling changes which rule a draft breaks, never whether it breaks one.
+    """
+    shuffled = d.shuffle and bool(d.choices)
+    return not _problems(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
+
+
+def _shown(ix: _Index, d: _Draft, options: GenerateOptions) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The id of a kept draft, its answer and its choices as shown."""
     qid = short_hash(ix.doc.id, d.anchor, d.template.name, d.discriminator, length=12)
     choices = d.choices
     if d.shuffle and choices:
@@ -1232,71 +1244,92 @@ def _check(ix: _Index, d: _Draft, options: GenerateOptions) -> _Kept | None:
     if d.type == "multiple":  # the correct choices in the order they are shown
         order = {c: i for i, c in enumerate(choices)}
         answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
-    if _problems(ix.language, d.type, d.prompt, answer, choices, d.truth, d.correction):
-        return None
-    return _Kept(qid, answer, choices, d)
+    return qid, answer, choices
 
 
-def _finish(ix: _Index, kept: list[_Kept], options: GenerateOptions) -> tuple[Question, ...]:
+def _finish(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> tuple[Question, ...]:
     """The kept drafts within the caps, in document order, as questions."""
     kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
     kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
-    kept.sort(key=lambda k: (ix.order.get(k.draft.point or "", -1), _TYPE_ORDER[k.draft.type], k.draft.seq))
-    return tuple(_questions(ix, kept))
+    kept.sort(key=lambda d: (ix.order.get(d.point or "", -1), _TYPE_ORDER[d.type], d.seq))
+    return tuple(_questions(ix, kept, options))
 
 
-def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
+def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iterator[Question]:
     doc = ix.doc
     doc_tag = slug(doc.title or doc.id)
     section_tags: dict[str, str] = {}  # by title: a document often repeats a section's heading
-    # the questions of a claim or a point share their source and their tags: each is built once
+    # the questions of a claim or a point share their source, those of a section and a type their
+    # tags: each is built once
     sources: dict[tuple[str | None, str], Source] = {}
     tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
-    for qid, answer, choices, d in kept:
+    for d in kept:
+        qid, answer, choices = _shown(ix, d, options)
         source = sources.get((d.point, d.sentence))
         if source is None:
-            source = sources[d.point, d.sentence] = Source(
-                document=doc.id,
-                title=doc.title,
-                section=ix.path.get(d.point, ()) if d.point else (),
-                sentence=d.sentence,
-                point=d.point,
+            source = sources[d.point, d.sentence] = _record(
+                Source,
+                {
+                    "document": doc.id,
+                    "title": doc.title,
+                    "section": ix.path.get(d.point, ()) if d.point else (),
+                    "sentence": d.sentence,
+                    "point": d.point,
+                },
             )
-        tags = tag_sets.get((d.type, d.point))
+        top = ix.top.get(d.point) if d.point else None
+        tags = tag_sets.get((d.type, top))
         if tags is None:
-            top = ix.top.get(d.point) if d.point else None
             names = ["kaodian", doc_tag, d.type]
             if top is not None:
                 title = ix.by_id[top].title
                 if title not in section_tags:
                     section_tags[title] = slug(title)
                 names.append(section_tags[title])
-            tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
-        yield Question(
-            id=qid,
-            type=d.type,
-            prompt=d.prompt,
-            answer=answer,
-            source=source,
-            choices=choices,
-            truth=d.truth,
-            correction=d.correction,
-            tags=tags,
-            language=ix.language,
-            template=d.template.name,
+            tags = tag_sets[d.type, top] = tuple(dict.fromkeys(names))
+        yield _record(
+            Question,
+            {
+                "id": qid,
+                "type": d.type,
+                "prompt": d.prompt,
+                "answer": answer,
+                "source": source,
+                "choices": choices,
+                "truth": d.truth,
+                "correction": d.correction,
+                "tags": tags,
+                "language": ix.language,
+                "template": d.template.name,
+            },
         )
 
 
-def _cap_cloze_per_sentence(kept: list[_Kept], cap: int) -> list[_Kept]:
+_R = TypeVar("_R", Question, Source)
+
+
+def _record(cls: type[_R], values: dict[str, Any]) -> _R:
+    """A frozen record of every field's value (in field order), without its generated ``__init__``.
+
+    That ``__init__`` sets each field through ``object.__setattr__``, which for the thousands of
+    questions of a document costs more than all the rest of their assembly. The record is the one
+    ``cls(**values)`` makes: Question and Source have no ``__post_init__``.
+    """
+    record = object.__new__(cls)
+    vars(record).update(values)
+    return record
+
+
+def _cap_cloze_per_sentence(kept: list[_Draft], cap: int) -> list[_Draft]:
     per_sentence: dict[str, int] = {}
     out = []
-    for k in kept:
-        if k.draft.type == "cloze":
-            key = _norm(k.draft.sentence)
+    for d in kept:
+        if d.type == "cloze":
+            key = _norm(d.sentence)
             per_sentence[key] = per_sentence.get(key, 0) + 1
             if per_sentence[key] > max(cap, 0):
                 continue
-        out.append(k)
+        out.append(d)
     return out
 
 
@@ -1305,7 +1338,7 @@ def section_cap(points: int) -> int:
     return max(SECTION_TYPE_CAP, 4 * points)
 
 
-def _balance(ix: _Index, kept: list[_Kept], mix: bool) -> list[_Kept]:
+def _balance(ix: _Index, kept: list[_Draft], mix: bool) -> list[_Draft]:
     """Per top-level section: at most section_cap() of a type, and cloze never dominating.
 
     Within a type, questions are ranked by template (claims' head nouns, then parallel items,
@@ -1313,28 +1346,26 @@ def _balance(ix: _Index, kept: list[_Kept], mix: bool) -> list[_Kept]:
     a long point does not take a section's whole quota. With only
     cloze questions asked for (``mix`` false) cloze is not held back by the others.
     """
-    sections: dict[str, list[_Kept]] = {}
-    for k in kept:
-        point = k.draft.point
-        top = ix.top.get(point, "") if point else ""
-        sections.setdefault(top, []).append(k)
-    out: list[_Kept] = []
+    sections: dict[str, list[_Draft]] = {}
+    for d in kept:
+        top = ix.top.get(d.point, "") if d.point else ""
+        sections.setdefault(top, []).append(d)
+    out: list[_Draft] = []
     for top, members in sections.items():
         cap = section_cap(ix.section_size.get(top, 1))
-        by_type: dict[str, list[_Kept]] = {}
-        for k in members:
-            by_type.setdefault(k.draft.type, []).append(k)
-        chosen: dict[str, list[_Kept]] = {}
+        by_type: dict[str, list[_Draft]] = {}
+        for d in members:
+            by_type.setdefault(d.type, []).append(d)
+        chosen: dict[str, list[_Draft]] = {}
         for qtype, group in by_type.items():
             rank: dict[tuple[str, str], int] = {}
             ranked = []
-            for k in group:
-                d = k.draft
+            for d in group:
                 key = (d.point or "", d.template.name)
                 rank[key] = rank.get(key, 0) + 1
-                ranked.append((d.priority, rank[key], d.seq, k))
+                ranked.append((d.priority, rank[key], d.seq, d))
             ranked.sort(key=lambda r: r[:3])
-            chosen[qtype] = [k for *_, k in ranked[:cap]]
+            chosen[qtype] = [d for *_, d in ranked[:cap]]
         if mix and "cloze" in chosen:
             others = sum(len(v) for t, v in chosen.items() if t != "cloze")
             chosen["cloze"] = chosen["cloze"][: max(SECTION_CLOZE_FLOOR, others)]
