@@ -652,3 +652,28 @@ def test_a_draft_is_fit_before_its_shuffle_as_after_it(
     before = _problems("zh", qtype, "问题", tuple(answer), tuple(choices), None, "", shuffled=bool(choices))
     after = _problems("zh", qtype, "问题", tuple(answer), tuple(shuffled), None, "")
     assert bool(before) == bool(after)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="a1Z( （一十、.)- \t\u3000⒈①•x", max_size=6) | st.text(max_size=3))
+def test_a_marker_opens_with_one_of_the_marker_openers(text: str) -> None:
+    from kaodian.questions import _MARKER, _marker
+
+    found, marker = _MARKER.match(text), _marker(text)
+    assert (found and found.span()) == (marker and marker.span())
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(alphabet="aAΣσ_ 。“一二Ⅻ", max_size=5), max_size=8),
+    st.lists(st.text(alphabet="aσ一二Ⅻ", max_size=4), max_size=8),
+)
+def test_statements_are_looked_up_as_their_normal_forms(texts: list[str], asked: list[str]) -> None:
+    from kaodian.questions import _norm, _Statements
+
+    statements = _Statements()
+    for text in texts:
+        statements.add(text)
+    normals = {_norm(t) for t in texts}
+    for normal in [*map(_norm, asked), *normals, ""]:
+        assert (normal in statements) == (normal in normals)

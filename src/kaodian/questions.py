@@ -15,6 +15,7 @@ import functools
 import itertools
 import random
 import re
+import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -44,7 +45,9 @@ _CLAUSE_SPLIT = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 _TRIM = " \t\r\n，。；：！？、,.;:!?"
 _QUOTES = "“”\"'‘’（）()《》「」"
 _BOOK = re.compile(r"《([^《》\n]{1,40})》")
-_DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?")
+# a pattern that is to be searched for opens with a single character class, never with "[...]+":
+# the regex engine then skips to a character that can start a match instead of trying every position
+_DIGITS = re.compile(r"[0-9０-９][0-9０-９]*(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
 _BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
@@ -52,6 +55,12 @@ _MARKER = re.compile(
     r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
     r"|[0-9]{1,3}[.)．、](?![0-9])[ \t\u3000]*|(?:[a-z][.)]|[A-Z]\))[ \t\u3000]+|[一二三四五六七八九十]{1,3}、"
     r"|[\u2460-\u249b][ \t\u3000]*)"
+)
+#: Every character a point marker can open with: a text that opens with none of them has none.
+_MARKER_OPENERS = frozenset(
+    " \t\u3000-*+•·▪●○■◆◇▶(（0123456789一二三四五六七八九十"
+    + string.ascii_letters
+    + "".join(map(chr, range(0x2460, 0x249C)))
 )
 
 
@@ -112,7 +121,7 @@ def _trim(s: str) -> str:
     return s.strip(_TRIM)
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[\W_][\W_]*")  # [\W_]+, spelled to be searched fast (see _DIGITS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -162,9 +171,14 @@ def _end_mark(language: str) -> str:
     return "." if language == "en" else "。"
 
 
+def _marker(text: str) -> re.Match[str] | None:
+    """The point marker that opens ``text``; most texts open with no character a marker can open with."""
+    return _MARKER.match(text) if text[:1] in _MARKER_OPENERS else None
+
+
 def _unmark(text: str) -> str:
     """``text`` without the point marker that opens it ("a) rereading notes" -> "rereading notes")."""
-    m = _MARKER.match(text)
+    m = _marker(text)
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
@@ -340,6 +354,33 @@ class _Draft:
 
 
 @dataclass
+class _Statements:
+    """What the document says, as :func:`_norm` makes it: a swapped statement that says the same is no falsehood.
+
+    Only a few statements are looked up, each made from a claim: a text is normalised only when
+    one of them opens with the first letter its normal form opens with (which its own first
+    character nearly always gives away).
+    """
+
+    known: set[str] = field(default_factory=set)  # normal forms
+    waiting: dict[str, list[str]] = field(default_factory=dict)  # texts by the first letter of their normal form
+
+    def add(self, text: str) -> None:
+        first = text[:1].lower()
+        if first.isalnum():  # all of it is kept by _norm (word characters but "_")
+            self.waiting.setdefault(first[0], []).append(text)
+        else:
+            self.known.add(_norm(text))
+
+    def __contains__(self, normal: str) -> bool:
+        """Whether a text with this normal form was added."""
+        waiting = self.waiting.pop(normal[:1], None)
+        if waiting is not None:
+            self.known.update(map(_norm, waiting))
+        return normal in self.known
+
+
+@dataclass
 class _Index:
     """Everything the builders look up, built once per document."""
 
@@ -367,7 +408,7 @@ class _Index:
     item_positions: list[int] = field(default_factory=list)
     suffix_positions: dict[str, list[int]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
-    statements: set[str] = field(default_factory=set)
+    statements: _Statements = field(default_factory=_Statements)
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
 
@@ -428,7 +469,7 @@ def _index(doc: Document) -> _Index:
             ix.tail = _norm(parts[-1])
     for c in doc.claims:
         pos = ix.place(c.point)
-        ix.statements.add(_norm(c.text))
+        ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
         if c.kind in ("definition", "principle") and c.predicate:
@@ -437,53 +478,56 @@ def _index(doc: Document) -> _Index:
             genus = bool(head) and _genus(c, head, ix.language)
             # a definition's clause ("一切为了群众") is no predicate another sentence could take
             if head and (c.kind != "definition" or _strong_head(head, c.predicate, ix.language)) and not genus:
-                entry = (pos, head, _norm(c.subject))
-                ix.heads.setdefault(shape, []).append(entry)
-                ix.heads_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
+                ix.heads.setdefault(shape, []).append((pos, head, _norm(c.subject)))
         if c.kind == "enumeration":
-            for item in map(_trim, c.items):
-                if item:
-                    entry = (pos, item, "")
-                    ix.items.append(entry)
-                    ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
-                    ix.items_by_prefix.setdefault(entry[1][0], []).append(entry)
-                    ix.items_by_ends.setdefault((entry[1][0], entry[1][-1]), []).append(entry)
+            ix.items += [(pos, item, "") for item in map(_trim, c.items) if item]
         if c.kind == "quote" and c.attribution.strip():
             ix.attributions.setdefault(c.attribution.strip(), None)
-    # a point's text holds its children's: each sentence is read once
-    for s in dict.fromkeys(s for p in doc.points for s in ix.sentences(p.text)):
-        ix.statements.add(_norm(s))
+    # a point's text holds its children's: each line, and so each sentence, is read once
+    for p in doc.points:
+        ix.sentences(p.text)
+    for s in {s for parts in ix.line_split.values() for s in parts}:
+        ix.statements.add(s)
         # as a statement a sentence differs only in punctuation, which _norm drops, unless it
         # loses a point marker or gains a capital letter
-        if _MARKER.match(s) or (ix.language == "en" and s[:1].islower()):
-            ix.statements.add(_norm(_statement(s, ix.language)))
+        if _marker(s) or (ix.language == "en" and s[:1].islower()):
+            ix.statements.add(_statement(s, ix.language))
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
         if not p.truncated:
             for s in ix.sentences(p.text):
                 for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
-                    entry = (ix.order[p.id], head, subject)
-                    ix.extra_heads.setdefault(shape, []).append(entry)
-                    ix.extra_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
-    lists = (
-        ix.items,
-        *ix.heads.values(),
-        *ix.extra_heads.values(),
-        *ix.heads_by_len.values(),
-        *ix.extra_by_len.values(),
-    )
-    buckets = (*ix.items_by_suffix.values(), *ix.items_by_prefix.values(), *ix.items_by_ends.values())
-    for entries in (*lists, *buckets):
-        entries.sort()
+                    ix.extra_heads.setdefault(shape, []).append((ix.order[p.id], head, subject))
+    _sort_entries(ix)
+    return ix
+
+
+def _sort_entries(ix: _Index) -> None:
+    """Sort the entries by position, and file them by length and by their first and last characters.
+
+    Each list is sorted once: a part of a sorted list, taken in order, is sorted.
+    """
+    ix.items.sort()
+    for item in ix.items:
+        text = item[1]
+        ix.items_by_suffix.setdefault(text[-1], []).append(item)
+        ix.items_by_prefix.setdefault(text[0], []).append(item)
+        ix.items_by_ends.setdefault((text[0], text[-1]), []).append(item)
     ix.item_positions = [e[0] for e in ix.items]
     ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
-    return ix
+    for heads, by_len in ((ix.heads, ix.heads_by_len), (ix.extra_heads, ix.extra_by_len)):
+        for shape, entries in heads.items():
+            entries.sort()
+            for entry in entries:
+                by_len.setdefault((shape, _size(entry[1], ix.language)), []).append(entry)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a sentence stands in the text of each of its enclosing points
 def _sentence_heads(sentence: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
-    if language != "zh" or "是" not in sentence:
+    # a clause is asked only with 的 after its 是: so is the sentence, after its first 是
+    at = sentence.find("是")
+    if language != "zh" or at < 0 or sentence.find("的", at) < 0:
         return ()
     out = []
     for clause in _CLAUSE_SPLIT.split(sentence):
@@ -994,8 +1038,9 @@ def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tu
 
 @functools.cache
 def _numeral_runs(numerals: str) -> re.Pattern[str]:
-    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan."""
-    return re.compile(f"[{re.escape(numerals)}]+")
+    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan (spelled as _DIGITS is)."""
+    run = f"[{re.escape(numerals)}]"
+    return re.compile(f"{run}{run}*")
 
 
 # ---------------------------------------------------------------- assembly
@@ -1172,7 +1217,7 @@ def _problems(
         out.append("empty prompt")
     elif prompt != stripped:
         out.append("prompt padded with whitespace")
-    elif qtype == "cloze" and _MARKER.match(prompt):
+    elif qtype == "cloze" and _marker(prompt):
         out.append("prompt opens with a point marker")
     # one pass over the prompt finds the blanks and the text around them
     parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
