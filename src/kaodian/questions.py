@@ -108,6 +108,7 @@ def _parse_zh_number(s: str) -> int | None:
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 
+@functools.lru_cache(maxsize=256)  # the same few counts again and again; each caller copies the values
 def _counts(prefix: str, n: int | None) -> dict[str, str]:
     if n is None:
         return {}
@@ -619,15 +620,16 @@ def _walk_alike(
         split = bisect.bisect_left(window, (pos,))
     else:
         return []
+    shortest, stop = lengths.start, lengths.stop  # ``lengths`` goes by 1; the length, the cheapest to ask, first
     later = [
         e
         for e in window[split:]
-        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
+        if shortest <= len(e[1]) < stop and e[1].endswith(suffix) and e[1].startswith(prefix) and accept(e[1], e[2])
     ]
     earlier = [
         e
         for e in reversed(window[:split])
-        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
+        if shortest <= len(e[1]) < stop and e[1].endswith(suffix) and e[1].startswith(prefix) and accept(e[1], e[2])
     ]
     # the walk goes by distance, the later entry first on a tie; the sort is stable within each side
     return sorted(later + earlier, key=lambda e: (abs(e[0] - pos), e[0] < pos))
@@ -1002,7 +1004,7 @@ def _sentence_blanks(
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in filter(sentence.__contains__, terms):  # few of the key terms stand in any one sentence
+    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
@@ -1166,18 +1168,19 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     for p in reversed(sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id]))):
         if not p.truncated:
             owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
+    language, tail = ix.language, ix.tail
     for p in ix.doc.points:
         if p.truncated:
             continue
         for s in ix.sentences(p.text):
             # p is not truncated: only the unfinished last sentence of the document can cut s short
-            if owner.get(s) != p.id or (ix.tail and _on_truncated_text(ix, p.id, s)):
+            if owner.get(s) != p.id or (tail and _on_truncated_text(ix, p.id, s)):
                 continue
             owner[s] = ""  # once per sentence
             if _lead_in(s):
                 continue  # "Typical forms of active recall:" announces a list and says nothing itself
             # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
-            sentence = _statement(s, ix.language)
+            sentence = _statement(s, language)
             for source, blanked, answer in _sentence_blanks(ix, sentence, terms, used_terms):
                 emit(
                     source,
