@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from dataclasses import replace
@@ -617,3 +618,62 @@ def test_fill_renders_each_blank_and_each_plain_part(prompt: str, answer: list[s
 
     q = Question(id="q", type="cloze", prompt=prompt, answer=tuple(answer), source=Source(document="d", title="t"))
     assert q.fill(lambda n, a: f"[{n}:{a}]", str.upper) == _fill_by_matches(q)
+
+
+def test_questions_are_the_records_their_constructors_make(zh: tuple[Question, ...], en: tuple[Question, ...]) -> None:
+    from dataclasses import fields
+
+    from kaodian.model import Source
+
+    for q in (*zh, *en):
+        assert list(vars(q)) == [f.name for f in fields(Question)]
+        assert list(vars(q.source)) == [f.name for f in fields(Source)]
+        rebuilt = Question(**{**vars(q), "source": Source(**vars(q.source))})
+        assert rebuilt == q and hash(rebuilt) == hash(q)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["single", "multiple", "quote", "order"]),
+    st.lists(st.sampled_from("abcd"), max_size=5),
+    st.lists(st.sampled_from("abcde"), max_size=6),
+    st.integers(0, 50),
+)
+def test_a_draft_is_fit_before_its_shuffle_as_after_it(
+    qtype: str, answer: list[str], choices: list[str], seed: int
+) -> None:
+    """Whether a choice question breaks a rule does not depend on the order its choices are shown in."""
+    from kaodian.questions import _problems
+
+    shuffled = list(choices)
+    random.Random(seed).shuffle(shuffled)
+    if qtype == "order" and shuffled == answer:
+        shuffled = shuffled[1:] + shuffled[:1]
+    before = _problems("zh", qtype, "问题", tuple(answer), tuple(choices), None, "", shuffled=bool(choices))
+    after = _problems("zh", qtype, "问题", tuple(answer), tuple(shuffled), None, "")
+    assert bool(before) == bool(after)
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet="a1Z( （一十、.)- \t\u3000⒈①•x", max_size=6) | st.text(max_size=3))
+def test_a_marker_opens_with_one_of_the_marker_openers(text: str) -> None:
+    from kaodian.questions import _MARKER, _marker
+
+    found, marker = _MARKER.match(text), _marker(text)
+    assert (found and found.span()) == (marker and marker.span())
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(alphabet="aAΣσ_ 。“一二Ⅻ", max_size=5), max_size=8),
+    st.lists(st.text(alphabet="aσ一二Ⅻ", max_size=4), max_size=8),
+)
+def test_statements_are_looked_up_as_their_normal_forms(texts: list[str], asked: list[str]) -> None:
+    from kaodian.questions import _norm, _Statements
+
+    statements = _Statements()
+    for text in texts:
+        statements.add(text)
+    normals = {_norm(t) for t in texts}
+    for normal in [*map(_norm, asked), *normals, ""]:
+        assert (normal in statements) == (normal in normals)

@@ -15,15 +15,16 @@ import functools
 import itertools
 import random
 import re
+import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any, TypeVar
 
 from .errors import UnknownQuestionTypeError
 from .model import QUESTION_TYPES, Claim, Document, Point, Question, Source
 from .names import short_hash, slug
 from .options import GenerateOptions
-from .templates import Template, load_templates
+from .templates import Template, fill, load_templates
 
 #: At least this many questions of one type fit in a top-level section (see section_cap).
 SECTION_TYPE_CAP = 8
@@ -44,7 +45,9 @@ _CLAUSE_SPLIT = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
 _TRIM = " \t\r\n，。；：！？、,.;:!?"
 _QUOTES = "“”\"'‘’（）()《》「」"
 _BOOK = re.compile(r"《([^《》\n]{1,40})》")
-_DIGITS = re.compile(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?")
+# a pattern that is to be searched for opens with a single character class, never with "[...]+":
+# the regex engine then skips to a character that can start a match instead of trying every position
+_DIGITS = re.compile(r"[0-9０-９][0-9０-９]*(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
 _BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
@@ -52,6 +55,12 @@ _MARKER = re.compile(
     r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
     r"|[0-9]{1,3}[.)．、](?![0-9])[ \t\u3000]*|(?:[a-z][.)]|[A-Z]\))[ \t\u3000]+|[一二三四五六七八九十]{1,3}、"
     r"|[\u2460-\u249b][ \t\u3000]*)"
+)
+#: Every character a point marker can open with: a text that opens with none of them has none.
+_MARKER_OPENERS = frozenset(
+    " \t\u3000-*+•·▪●○■◆◇▶(（0123456789一二三四五六七八九十"
+    + string.ascii_letters
+    + "".join(map(chr, range(0x2460, 0x249C)))
 )
 
 
@@ -99,6 +108,7 @@ def _parse_zh_number(s: str) -> int | None:
     return (digits[tens] if tens else 1) * 10 + (digits[ones] if ones else 0)
 
 
+@functools.lru_cache(maxsize=256)  # the same few counts again and again; each caller copies the values
 def _counts(prefix: str, n: int | None) -> dict[str, str]:
     if n is None:
         return {}
@@ -112,7 +122,7 @@ def _trim(s: str) -> str:
     return s.strip(_TRIM)
 
 
-_NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD = re.compile(r"[\W_][\W_]*")  # [\W_]+, spelled to be searched fast (see _DIGITS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -162,9 +172,14 @@ def _end_mark(language: str) -> str:
     return "." if language == "en" else "。"
 
 
+def _marker(text: str) -> re.Match[str] | None:
+    """The point marker that opens ``text``; most texts open with no character a marker can open with."""
+    return _MARKER.match(text) if text[:1] in _MARKER_OPENERS else None
+
+
 def _unmark(text: str) -> str:
     """``text`` without the point marker that opens it ("a) rereading notes" -> "rereading notes")."""
-    m = _MARKER.match(text)
+    m = _marker(text)
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
@@ -340,6 +355,33 @@ class _Draft:
 
 
 @dataclass
+class _Statements:
+    """What the document says, as :func:`_norm` makes it: a swapped statement that says the same is no falsehood.
+
+    Only a few statements are looked up, each made from a claim: a text is normalised only when
+    one of them opens with the first letter its normal form opens with (which its own first
+    character nearly always gives away).
+    """
+
+    known: set[str] = field(default_factory=set)  # normal forms
+    waiting: dict[str, list[str]] = field(default_factory=dict)  # texts by the first letter of their normal form
+
+    def add(self, text: str) -> None:
+        first = text[:1].lower()
+        if first.isalnum():  # all of it is kept by _norm (word characters but "_")
+            self.waiting.setdefault(first[0], []).append(text)
+        else:
+            self.known.add(_norm(text))
+
+    def __contains__(self, normal: str) -> bool:
+        """Whether a text with this normal form was added."""
+        waiting = self.waiting.pop(normal[:1], None)
+        if waiting is not None:
+            self.known.update(map(_norm, waiting))
+        return normal in self.known
+
+
+@dataclass
 class _Index:
     """Everything the builders look up, built once per document."""
 
@@ -367,7 +409,7 @@ class _Index:
     item_positions: list[int] = field(default_factory=list)
     suffix_positions: dict[str, list[int]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
-    statements: set[str] = field(default_factory=set)
+    statements: _Statements = field(default_factory=_Statements)
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
 
@@ -428,7 +470,7 @@ def _index(doc: Document) -> _Index:
             ix.tail = _norm(parts[-1])
     for c in doc.claims:
         pos = ix.place(c.point)
-        ix.statements.add(_norm(c.text))
+        ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
         if c.kind in ("definition", "principle") and c.predicate:
@@ -437,53 +479,56 @@ def _index(doc: Document) -> _Index:
             genus = bool(head) and _genus(c, head, ix.language)
             # a definition's clause ("一切为了群众") is no predicate another sentence could take
             if head and (c.kind != "definition" or _strong_head(head, c.predicate, ix.language)) and not genus:
-                entry = (pos, head, _norm(c.subject))
-                ix.heads.setdefault(shape, []).append(entry)
-                ix.heads_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
+                ix.heads.setdefault(shape, []).append((pos, head, _norm(c.subject)))
         if c.kind == "enumeration":
-            for item in map(_trim, c.items):
-                if item:
-                    entry = (pos, item, "")
-                    ix.items.append(entry)
-                    ix.items_by_suffix.setdefault(entry[1][-1], []).append(entry)
-                    ix.items_by_prefix.setdefault(entry[1][0], []).append(entry)
-                    ix.items_by_ends.setdefault((entry[1][0], entry[1][-1]), []).append(entry)
+            ix.items += [(pos, item, "") for item in map(_trim, c.items) if item]
         if c.kind == "quote" and c.attribution.strip():
             ix.attributions.setdefault(c.attribution.strip(), None)
-    # a point's text holds its children's: each sentence is read once
-    for s in dict.fromkeys(s for p in doc.points for s in ix.sentences(p.text)):
-        ix.statements.add(_norm(s))
+    # a point's text holds its children's: each line, and so each sentence, is read once
+    for p in doc.points:
+        ix.sentences(p.text)
+    for s in {s for parts in ix.line_split.values() for s in parts}:
+        ix.statements.add(s)
         # as a statement a sentence differs only in punctuation, which _norm drops, unless it
         # loses a point marker or gains a capital letter
-        if _MARKER.match(s) or (ix.language == "en" and s[:1].islower()):
-            ix.statements.add(_norm(_statement(s, ix.language)))
+        if _marker(s) or (ix.language == "en" and s[:1].islower()):
+            ix.statements.add(_statement(s, ix.language))
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
         if not p.truncated:
             for s in ix.sentences(p.text):
                 for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
-                    entry = (ix.order[p.id], head, subject)
-                    ix.extra_heads.setdefault(shape, []).append(entry)
-                    ix.extra_by_len.setdefault((shape, _size(head, ix.language)), []).append(entry)
-    lists = (
-        ix.items,
-        *ix.heads.values(),
-        *ix.extra_heads.values(),
-        *ix.heads_by_len.values(),
-        *ix.extra_by_len.values(),
-    )
-    buckets = (*ix.items_by_suffix.values(), *ix.items_by_prefix.values(), *ix.items_by_ends.values())
-    for entries in (*lists, *buckets):
-        entries.sort()
+                    ix.extra_heads.setdefault(shape, []).append((ix.order[p.id], head, subject))
+    _sort_entries(ix)
+    return ix
+
+
+def _sort_entries(ix: _Index) -> None:
+    """Sort the entries by position, and file them by length and by their first and last characters.
+
+    Each list is sorted once: a part of a sorted list, taken in order, is sorted.
+    """
+    ix.items.sort()
+    for item in ix.items:
+        text = item[1]
+        ix.items_by_suffix.setdefault(text[-1], []).append(item)
+        ix.items_by_prefix.setdefault(text[0], []).append(item)
+        ix.items_by_ends.setdefault((text[0], text[-1]), []).append(item)
     ix.item_positions = [e[0] for e in ix.items]
     ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
-    return ix
+    for heads, by_len in ((ix.heads, ix.heads_by_len), (ix.extra_heads, ix.extra_by_len)):
+        for shape, entries in heads.items():
+            entries.sort()
+            for entry in entries:
+                by_len.setdefault((shape, _size(entry[1], ix.language)), []).append(entry)
 
 
 @functools.lru_cache(maxsize=1 << 16)  # a sentence stands in the text of each of its enclosing points
 def _sentence_heads(sentence: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
-    if language != "zh" or "是" not in sentence:
+    # a clause is asked only with 的 after its 是: so is the sentence, after its first 是
+    at = sentence.find("是")
+    if language != "zh" or at < 0 or sentence.find("的", at) < 0:
         return ()
     out = []
     for clause in _CLAUSE_SPLIT.split(sentence):
@@ -575,15 +620,16 @@ def _walk_alike(
         split = bisect.bisect_left(window, (pos,))
     else:
         return []
+    shortest, stop = lengths.start, lengths.stop  # ``lengths`` goes by 1; the length, the cheapest to ask, first
     later = [
         e
         for e in window[split:]
-        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
+        if shortest <= len(e[1]) < stop and e[1].endswith(suffix) and e[1].startswith(prefix) and accept(e[1], e[2])
     ]
     earlier = [
         e
         for e in reversed(window[:split])
-        if e[1].endswith(suffix) and e[1].startswith(prefix) and len(e[1]) in lengths and accept(e[1], e[2])
+        if shortest <= len(e[1]) < stop and e[1].endswith(suffix) and e[1].startswith(prefix) and accept(e[1], e[2])
     ]
     # the walk goes by distance, the later entry first on a tie; the sort is stable within each side
     return sorted(later + earlier, key=lambda e: (abs(e[0] - pos), e[0] < pos))
@@ -958,7 +1004,7 @@ def _sentence_blanks(
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in filter(sentence.__contains__, terms):  # few of the key terms stand in any one sentence
+    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
@@ -994,8 +1040,9 @@ def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tu
 
 @functools.cache
 def _numeral_runs(numerals: str) -> re.Pattern[str]:
-    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan."""
-    return re.compile(f"[{re.escape(numerals)}]+")
+    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan (spelled as _DIGITS is)."""
+    run = f"[{re.escape(numerals)}]"
+    return re.compile(f"{run}{run}*")
 
 
 # ---------------------------------------------------------------- assembly
@@ -1019,16 +1066,22 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         if t.type in types:
             groups.setdefault((t.source, t.type), []).append(t)
     priority = {t.name: i for i, t in enumerate(templates)}
-    ranked = {key: [(t, priority[t.name]) for t in group] for key, group in groups.items()}
     ix = _index(doc)
     lang = ix.language
-    kept: list[_Kept] = []
+    # each wording is cut at its placeholders once per document, not once per question
+    ranked = {
+        key: [(t, priority[t.name], parts) for t in group if (parts := t.parts(lang)) is not None]
+        for key, group in groups.items()
+    }
+    kept: list[_Draft] = []
     seen: set[tuple[str, str]] = set()  # (type, prompt) of the kept drafts
+    # the last wording found by fresh() for a source and type, and the values it was found for
+    rendered: dict[tuple[str, str], tuple[dict[str, str], tuple[Template, int, str] | None]] = {}
 
     def render(source: str, qtype: str, values: dict[str, str]) -> tuple[Template, int, str] | None:
         """The first template of the source and type that the values fill, its rank and its prompt."""
-        for template, rank in ranked.get((source, qtype), ()):
-            prompt = template.render(lang, values)
+        for template, rank, parts in ranked.get((source, qtype), ()):
+            prompt = fill(parts, values)
             if prompt is not None:
                 return template, rank, prompt
         return None
@@ -1037,6 +1090,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         """Whether a draft of these values would be kept as far as repeats go: a repeat of a kept
         question is dropped, so the work of its other fields can be spared."""
         found = render(source, qtype, values)
+        rendered[source, qtype] = (values, found)  # emit() takes it up instead of rendering again
         return found is not None and _repeat_key(qtype, found[2]) not in seen
 
     def emit(
@@ -1048,7 +1102,8 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        found = render(source, qtype, values)
+        earlier = rendered.pop((source, qtype), None)
+        found = earlier[1] if earlier is not None and earlier[0] is values else render(source, qtype, values)
         if found is None:
             return
         template, rank, prompt = found
@@ -1057,10 +1112,9 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         if key in seen:
             return
         draft = _Draft(qtype, template, prompt, anchor, point, sentence, seq=len(kept), priority=rank, **fields)
-        checked = _check(ix, draft, options)
-        if checked is not None:
+        if _fit(lang, draft):
             seen.add(key)
-            kept.append(checked)
+            kept.append(draft)
 
     wanted = {s for s, _ in groups}
     for c in doc.claims:
@@ -1114,18 +1168,19 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     for p in reversed(sorted(ix.doc.points, key=lambda q: (-q.level, ix.order[q.id]))):
         if not p.truncated:
             owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
+    language, tail = ix.language, ix.tail
     for p in ix.doc.points:
         if p.truncated:
             continue
         for s in ix.sentences(p.text):
             # p is not truncated: only the unfinished last sentence of the document can cut s short
-            if owner.get(s) != p.id or (ix.tail and _on_truncated_text(ix, p.id, s)):
+            if owner.get(s) != p.id or (tail and _on_truncated_text(ix, p.id, s)):
                 continue
             owner[s] = ""  # once per sentence
             if _lead_in(s):
                 continue  # "Typical forms of active recall:" announces a list and says nothing itself
             # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
-            sentence = _statement(s, ix.language)
+            sentence = _statement(s, language)
             for source, blanked, answer in _sentence_blanks(ix, sentence, terms, used_terms):
                 emit(
                     source,
@@ -1152,15 +1207,20 @@ def _problems(
     choices: tuple[str, ...],
     truth: bool | None,
     correction: str,
+    shuffled: bool = False,
 ) -> list[str]:
-    """:func:`problems` of a question's fields, so that a draft is checked before its Question is built."""
+    """:func:`problems` of a question's fields, so that a draft is checked before its Question is built.
+
+    ``shuffled`` says the choices are still to be shuffled: an ordering's choices are then never
+    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike.
+    """
     out: list[str] = []
     stripped = prompt.strip()
     if not stripped:
         out.append("empty prompt")
     elif prompt != stripped:
         out.append("prompt padded with whitespace")
-    elif qtype == "cloze" and _MARKER.match(prompt):
+    elif qtype == "cloze" and _marker(prompt):
         out.append("prompt opens with a point marker")
     # one pass over the prompt finds the blanks and the text around them
     parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
@@ -1189,7 +1249,7 @@ def _problems(
         elif qtype == "multiple":
             if len(choices) < 4 or len(answer) < 2 or len(answer) >= len(choices):
                 out.append("a multiple choice needs at least four choices, two of them correct and one wrong")
-        elif len(answer) < 3 or choices == answer:
+        elif len(answer) < 3 or (choices == answer and not shuffled):
             out.append("an ordering needs three items, shuffled")
     elif qtype in ("list", "short"):
         if not answer:
@@ -1202,23 +1262,23 @@ def _problems(
     return out
 
 
-class _Kept(NamedTuple):
-    """A draft that passed the quality rules: its id and its choices as shown. Its Question is built
-    only if the caps keep it."""
-
-    id: str
-    answer: tuple[str, ...]
-    choices: tuple[str, ...]
-    draft: _Draft
-
-
 def _repeat_key(qtype: str, prompt: str) -> tuple[str, str]:
     """What makes two questions the same: their type and prompt (a cloze's blanks set it apart by punctuation)."""
     return qtype, prompt if qtype == "cloze" else _norm(prompt)
 
 
-def _check(ix: _Index, d: _Draft, options: GenerateOptions) -> _Kept | None:
-    """The draft with its id and its choices as shown, or None where it breaks a quality rule."""
+def _fit(language: str, d: _Draft) -> bool:
+    """Whether the draft keeps the quality rules, its choices as the builder wrote them.
+
+    Its id and the order its choices are shown in are left to the drafts the caps keep (see
+    :func:`_shown`): shuffling changes which rule a draft breaks, never whether it breaks one.
+    """
+    shuffled = d.shuffle and bool(d.choices)
+    return not _problems(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
+
+
+def _shown(ix: _Index, d: _Draft, options: GenerateOptions) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The id of a kept draft, its answer and its choices as shown."""
     qid = short_hash(ix.doc.id, d.anchor, d.template.name, d.discriminator, length=12)
     choices = d.choices
     if d.shuffle and choices:
@@ -1232,71 +1292,92 @@ def _check(ix: _Index, d: _Draft, options: GenerateOptions) -> _Kept | None:
     if d.type == "multiple":  # the correct choices in the order they are shown
         order = {c: i for i, c in enumerate(choices)}
         answer = tuple(sorted(answer, key=lambda a: order.get(a, len(order))))
-    if _problems(ix.language, d.type, d.prompt, answer, choices, d.truth, d.correction):
-        return None
-    return _Kept(qid, answer, choices, d)
+    return qid, answer, choices
 
 
-def _finish(ix: _Index, kept: list[_Kept], options: GenerateOptions) -> tuple[Question, ...]:
+def _finish(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> tuple[Question, ...]:
     """The kept drafts within the caps, in document order, as questions."""
     kept = _cap_cloze_per_sentence(kept, options.max_cloze_per_sentence)
     kept = _balance(ix, kept, mix=len(_check_types(options.types)) > 1)
-    kept.sort(key=lambda k: (ix.order.get(k.draft.point or "", -1), _TYPE_ORDER[k.draft.type], k.draft.seq))
-    return tuple(_questions(ix, kept))
+    kept.sort(key=lambda d: (ix.order.get(d.point or "", -1), _TYPE_ORDER[d.type], d.seq))
+    return tuple(_questions(ix, kept, options))
 
 
-def _questions(ix: _Index, kept: list[_Kept]) -> Iterator[Question]:
+def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iterator[Question]:
     doc = ix.doc
     doc_tag = slug(doc.title or doc.id)
     section_tags: dict[str, str] = {}  # by title: a document often repeats a section's heading
-    # the questions of a claim or a point share their source and their tags: each is built once
+    # the questions of a claim or a point share their source, those of a section and a type their
+    # tags: each is built once
     sources: dict[tuple[str | None, str], Source] = {}
     tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
-    for qid, answer, choices, d in kept:
+    for d in kept:
+        qid, answer, choices = _shown(ix, d, options)
         source = sources.get((d.point, d.sentence))
         if source is None:
-            source = sources[d.point, d.sentence] = Source(
-                document=doc.id,
-                title=doc.title,
-                section=ix.path.get(d.point, ()) if d.point else (),
-                sentence=d.sentence,
-                point=d.point,
+            source = sources[d.point, d.sentence] = _record(
+                Source,
+                {
+                    "document": doc.id,
+                    "title": doc.title,
+                    "section": ix.path.get(d.point, ()) if d.point else (),
+                    "sentence": d.sentence,
+                    "point": d.point,
+                },
             )
-        tags = tag_sets.get((d.type, d.point))
+        top = ix.top.get(d.point) if d.point else None
+        tags = tag_sets.get((d.type, top))
         if tags is None:
-            top = ix.top.get(d.point) if d.point else None
             names = ["kaodian", doc_tag, d.type]
             if top is not None:
                 title = ix.by_id[top].title
                 if title not in section_tags:
                     section_tags[title] = slug(title)
                 names.append(section_tags[title])
-            tags = tag_sets[d.type, d.point] = tuple(dict.fromkeys(names))
-        yield Question(
-            id=qid,
-            type=d.type,
-            prompt=d.prompt,
-            answer=answer,
-            source=source,
-            choices=choices,
-            truth=d.truth,
-            correction=d.correction,
-            tags=tags,
-            language=ix.language,
-            template=d.template.name,
+            tags = tag_sets[d.type, top] = tuple(dict.fromkeys(names))
+        yield _record(
+            Question,
+            {
+                "id": qid,
+                "type": d.type,
+                "prompt": d.prompt,
+                "answer": answer,
+                "source": source,
+                "choices": choices,
+                "truth": d.truth,
+                "correction": d.correction,
+                "tags": tags,
+                "language": ix.language,
+                "template": d.template.name,
+            },
         )
 
 
-def _cap_cloze_per_sentence(kept: list[_Kept], cap: int) -> list[_Kept]:
+_R = TypeVar("_R", Question, Source)
+
+
+def _record(cls: type[_R], values: dict[str, Any]) -> _R:
+    """A frozen record of every field's value (in field order), without its generated ``__init__``.
+
+    That ``__init__`` sets each field through ``object.__setattr__``, which for the thousands of
+    questions of a document costs more than all the rest of their assembly. The record is the one
+    ``cls(**values)`` makes: Question and Source have no ``__post_init__``.
+    """
+    record = object.__new__(cls)
+    vars(record).update(values)
+    return record
+
+
+def _cap_cloze_per_sentence(kept: list[_Draft], cap: int) -> list[_Draft]:
     per_sentence: dict[str, int] = {}
     out = []
-    for k in kept:
-        if k.draft.type == "cloze":
-            key = _norm(k.draft.sentence)
+    for d in kept:
+        if d.type == "cloze":
+            key = _norm(d.sentence)
             per_sentence[key] = per_sentence.get(key, 0) + 1
             if per_sentence[key] > max(cap, 0):
                 continue
-        out.append(k)
+        out.append(d)
     return out
 
 
@@ -1305,7 +1386,7 @@ def section_cap(points: int) -> int:
     return max(SECTION_TYPE_CAP, 4 * points)
 
 
-def _balance(ix: _Index, kept: list[_Kept], mix: bool) -> list[_Kept]:
+def _balance(ix: _Index, kept: list[_Draft], mix: bool) -> list[_Draft]:
     """Per top-level section: at most section_cap() of a type, and cloze never dominating.
 
     Within a type, questions are ranked by template (claims' head nouns, then parallel items,
@@ -1313,28 +1394,26 @@ def _balance(ix: _Index, kept: list[_Kept], mix: bool) -> list[_Kept]:
     a long point does not take a section's whole quota. With only
     cloze questions asked for (``mix`` false) cloze is not held back by the others.
     """
-    sections: dict[str, list[_Kept]] = {}
-    for k in kept:
-        point = k.draft.point
-        top = ix.top.get(point, "") if point else ""
-        sections.setdefault(top, []).append(k)
-    out: list[_Kept] = []
+    sections: dict[str, list[_Draft]] = {}
+    for d in kept:
+        top = ix.top.get(d.point, "") if d.point else ""
+        sections.setdefault(top, []).append(d)
+    out: list[_Draft] = []
     for top, members in sections.items():
         cap = section_cap(ix.section_size.get(top, 1))
-        by_type: dict[str, list[_Kept]] = {}
-        for k in members:
-            by_type.setdefault(k.draft.type, []).append(k)
-        chosen: dict[str, list[_Kept]] = {}
+        by_type: dict[str, list[_Draft]] = {}
+        for d in members:
+            by_type.setdefault(d.type, []).append(d)
+        chosen: dict[str, list[_Draft]] = {}
         for qtype, group in by_type.items():
             rank: dict[tuple[str, str], int] = {}
             ranked = []
-            for k in group:
-                d = k.draft
+            for d in group:
                 key = (d.point or "", d.template.name)
                 rank[key] = rank.get(key, 0) + 1
-                ranked.append((d.priority, rank[key], d.seq, k))
+                ranked.append((d.priority, rank[key], d.seq, d))
             ranked.sort(key=lambda r: r[:3])
-            chosen[qtype] = [k for *_, k in ranked[:cap]]
+            chosen[qtype] = [d for *_, d in ranked[:cap]]
         if mix and "cloze" in chosen:
             others = sum(len(v) for t, v in chosen.items() if t != "cloze")
             chosen["cloze"] = chosen["cloze"][: max(SECTION_CLOZE_FLOOR, others)]

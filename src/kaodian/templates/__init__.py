@@ -77,21 +77,31 @@ class Template:
         text = self.text(language)
         return _split(text)[1::2] if text else ()
 
+    def parts(self, language: str) -> tuple[str, ...] | None:
+        """The wording for ``language`` cut at its placeholders (see :func:`fill`), or None if it has none."""
+        text = self.text(language)
+        return None if text is None else _split(text)
+
     def render(self, language: str, values: dict[str, str]) -> str | None:
         """The wording with its placeholders filled, or None where one of them has no value."""
-        text = self.text(language)
-        if text is None:
+        parts = self.parts(language)
+        return None if parts is None else fill(parts, values)
+
+
+def fill(parts: tuple[str, ...], values: dict[str, str]) -> str | None:
+    """A wording cut by :meth:`Template.parts` with its placeholders filled, or None where one has no value.
+
+    A generator renders many questions through the same few wordings: it cuts each once and fills it here.
+    """
+    if len(parts) == 3 and not parts[0] and not parts[2]:
+        return values.get(parts[1]) or None  # "{blanked}", the wording of most templates
+    names = parts[1::2]
+    for name in names:
+        if not values.get(name):
             return None
-        parts = _split(text)
-        if len(parts) == 3 and not parts[0] and not parts[2]:
-            return values.get(parts[1]) or None  # "{blanked}", the wording of most templates
-        names = parts[1::2]
-        for name in names:
-            if not values.get(name):
-                return None
-        filled = list(parts)
-        filled[1::2] = [values[name] for name in names]
-        return "".join(filled)
+    filled = list(parts)
+    filled[1::2] = [values[name] for name in names]
+    return "".join(filled)
 
 
 @functools.lru_cache(maxsize=1024)
