@@ -184,6 +184,13 @@ def choice_letter(i: int) -> str:
     return chr(ord("A") + i) if i < 26 else str(i + 1)
 
 
+@functools.cache  # a few counts of choices, each with its letters written on every choice note
+def _option_opens(count: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The list items of ``count`` choices up to their text: plain, and marked right."""
+    letters = [f'<span class="letter">{choice_letter(i)}</span>' for i in range(count)]
+    return tuple(f"<li>{x}" for x in letters), tuple(f'<li class="correct">{x}' for x in letters)
+
+
 def choices_html(q: Question, *, marked: bool) -> str:
     """The options as a list; with ``marked`` the right ones carry the class ``correct`` and a check mark."""
     return _choices_html([html_text(c) for c in q.choices], q.correct if marked else ())
@@ -191,10 +198,9 @@ def choices_html(q: Question, *, marked: bool) -> str:
 
 def _choices_html(options: Sequence[str], right: Container[int]) -> str:
     """The options (already HTML) as a list; those in ``right`` carry the class ``correct`` and a check mark."""
+    plain, marked = _option_opens(len(options))
     items = [
-        f'<li class="correct"><span class="letter">{choice_letter(i)}</span>{option}<span class="mark">✓</span></li>'
-        if i in right
-        else f'<li><span class="letter">{choice_letter(i)}</span>{option}</li>'
+        f'{marked[i]}{option}<span class="mark">✓</span></li>' if i in right else f"{plain[i]}{option}</li>"
         for i, option in enumerate(options)
     ]
     return f'<ul class="choices">{"".join(items)}</ul>'
@@ -255,8 +261,12 @@ def front_back(q: Question) -> tuple[str, str]:
 
 def note_guid(q: Question, occurrence: int = 1) -> str:
     """The note's GUID: plain hex from the document and question ids (genanki's base91 holds < > &)."""
-    key = f"{q.source.document}\x1f{q.id}" + (f"\x1f{occurrence}" if occurrence > 1 else "")
-    return hashlib.sha1(f"kaodian note\x1f{key}".encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    key = f"kaodian note\x1f{q.source.document}\x1f{q.id}" if occurrence == 1 else _repeated_key(q, occurrence)
+    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+
+
+def _repeated_key(q: Question, occurrence: int) -> str:
+    return f"kaodian note\x1f{q.source.document}\x1f{q.id}\x1f{occurrence}"
 
 
 def _deck_part(name: str) -> str:
@@ -492,11 +502,10 @@ class _CardRule:
             # a card per cloze number, iterated as genanki iterates its set of them
             numbers: set[int] = set()
             for i in self.cloze_fields:
-                numbers.update(int(n) - 1 for n in _CLOZE_NUMBER.findall(fields[i]) if int(n) > 0)
+                numbers.update([card for n in _CLOZE_NUMBER.findall(fields[i]) if (card := int(n) - 1) >= 0])
             return list(numbers)
-        return [
-            ord_ for ord_, how, needed in self.required if (all if how == "all" else any)(fields[i] for i in needed)
-        ]
+        pick = fields.__getitem__  # the checks below then run without a Python frame per field
+        return [ord_ for ord_, how, needed in self.required if (all if how == "all" else any)(map(pick, needed))]
 
 
 _CLOZE_FIELD = re.compile(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}")  # genanki's: {{cloze:Text}}
@@ -516,13 +525,27 @@ def _card_rule(notetype: NoteType) -> _CardRule:
 @functools.cache
 def _empty_collection() -> bytes:
     """genanki's empty collection: its schema and its col row, written once per process."""
+    return _empty()[0]
+
+
+@functools.cache
+def _empty_col_json() -> tuple[dict[str | int, str], dict[str | int, str]]:
+    """The decks and note types of the empty collection's col row, each value as JSON text."""
+    return _empty()[1]
+
+
+@functools.cache
+def _empty() -> tuple[bytes, tuple[dict[str | int, str], dict[str | int, str]]]:
     import genanki
 
     conn = sqlite3.connect(":memory:")
     try:
         genanki.Package([]).write_to_db(conn.cursor(), 0, itertools.count())
         conn.commit()
-        return conn.serialize()
+        decks_text, models_text = conn.execute("SELECT decks, models FROM col").fetchone()
+        decks: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(decks_text).items()}
+        models: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(models_text).items()}
+        return conn.serialize(), (decks, models)
     finally:
         conn.close()
 
@@ -579,9 +602,9 @@ def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[_Deck], timestamp: int)
     """
     import genanki
 
-    decks_text, models_text = cursor.execute("SELECT decks, models FROM col").fetchone()
-    all_decks: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(decks_text).items()}
-    models: dict[str | int, str] = {key: json.dumps(value) for key, value in json.loads(models_text).items()}
+    empty_decks, empty_models = _empty_col_json()  # what the col row of the empty collection holds
+    all_decks: dict[str | int, str] = dict(empty_decks)
+    models: dict[str | int, str] = dict(empty_models)
     for deck in decks:
         all_decks[str(deck.id)] = json.dumps(genanki.Deck(deck.id, deck.name).to_json())
         models = {str(key): value for key, value in models.items()}  # the previous deck's text, read back

@@ -266,8 +266,11 @@ def build_paper(questions: Sequence[Question], title: str, language: str, versio
     """Lay ``questions`` out as a paper; with a ``version`` letter, shuffle from ``seed`` reproducibly."""
     rng = random.Random(f"{seed}:{version}") if version else None
     groups: dict[str, list[Question]] = {}
+    kinds = _section_kinds()
     for q in questions:
-        groups.setdefault(section_kind(q), []).append(q)
+        # section_kind(q), its common case read from the table here: this runs for every question
+        kind = kinds.get(q.type) if q.choices or q.type not in CHOICE_TYPES else "short"
+        groups.setdefault(kind or section_kind(q), []).append(q)
     s = strings(language)
     sections: list[Section] = []
     number = 1

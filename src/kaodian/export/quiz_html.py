@@ -156,8 +156,9 @@ def _header(paper: Paper) -> list[str]:
 
 def _key(paper: Paper, alone: bool) -> list[str]:
     fixed = _fixed_strings(paper.language)
-    # most questions share their source with others: put it together and escape it once
-    sources: dict[tuple[str, str, tuple[str, ...]], str] = {}
+    # most questions share their source record with others: put it together and escape it once per record,
+    # found by the record's identity (the paper holds every record while this runs)
+    sources: dict[int, str] = {}
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
@@ -167,12 +168,12 @@ def _key(paper: Paper, alone: bool) -> list[str]:
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if answer:
                 out.append(f'<span class="answer">{_e(answer)}</span>')
-            out.extend(f'<p class="detail">{_e(d)}</p>' for d in details)
-            src = item.question.source
-            where = (src.title, src.document, src.section)  # what source_text reads
-            source = sources.get(where)
+            if details:
+                out.extend([f'<p class="detail">{_e(d)}</p>' for d in details])
+            source = sources.get(id(item.question.source))
             if source is None:
-                source = sources[where] = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
+                source = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
+                sources[id(item.question.source)] = source
             out.append(source)
             out.append("</div></div>")
     out.append("</section>")
