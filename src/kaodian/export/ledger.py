@@ -19,8 +19,8 @@ import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import SchemaError
 from ..fsutil import write_text
@@ -29,9 +29,11 @@ LEDGER_VERSION = 1
 SECTIONS = ("notes", "notetypes")
 
 
-@dataclass(frozen=True)
-class Stamp:
-    """The content hash last written for a key, and the modification time it was given."""
+class Stamp(NamedTuple):
+    """The content hash last written for a key, and the modification time it was given.
+
+    A named tuple, not a frozen dataclass: one is made per note of a deck, and a tuple is made several times faster.
+    """
 
     hash: str
     mod: int

@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from .. import datafiles
+from ..model import Question
 from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em, key_answer, source_text, strings
 
 
@@ -19,6 +20,7 @@ def _css() -> str:
 
 
 _SPECIAL = re.compile("[&<>\"']")
+_BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 
 
 @functools.lru_cache(maxsize=1 << 14)  # choices, answers and sources come back question after question
@@ -77,15 +79,31 @@ def _choices(out: list[str], item: Item, fixed: _Fixed) -> None:
     out.append("</ol>")
 
 
-def _cloze_blank(_n: int, answer: str) -> str:
+@functools.lru_cache(maxsize=1 << 12)  # the same answers come back in a paper and in its versions
+def _answer_blank(answer: str) -> str:
     return _blank(blank_em(answer))
+
+
+def _cloze_prompt(q: Question) -> str:
+    """What ``q.fill`` gives with each blank as wide as its answer and the text escaped, in one substitution.
+
+    Escaping the whole prompt first is the same as escaping its pieces: a blank holds no special
+    character, and an entity always holds ``&``, so escaping neither makes nor breaks a blank.
+    """
+    answers = q.answer
+
+    def blank(match: re.Match[str]) -> str:
+        n = int(match[1])
+        return _answer_blank(answers[n - 1] if 0 < n <= len(answers) else "")
+
+    prompt = q.prompt
+    return _BLANK.sub(blank, prompt if _SPECIAL.search(prompt) is None else escape(prompt, quote=True))
 
 
 def _prompt(item: Item, fixed: _Fixed) -> str:
     q = item.question
     if q.type == "cloze":
-        # most prompts have nothing to escape (a blank holds no special character): then only the blanks change
-        return q.fill(_cloze_blank) if _SPECIAL.search(q.prompt) is None else q.fill(_cloze_blank, _e)
+        return _cloze_prompt(q)
     if q.type == "truefalse":
         return _e(q.prompt) + fixed.bracket
     return _e(q.prompt)
@@ -138,8 +156,9 @@ def _header(paper: Paper) -> list[str]:
 
 def _key(paper: Paper, alone: bool) -> list[str]:
     fixed = _fixed_strings(paper.language)
-    # most questions share their source with others: put it together and escape it once
-    sources: dict[tuple[str, str, tuple[str, ...]], str] = {}
+    # most questions share their source record with others: put it together and escape it once per record,
+    # found by the record's identity (the paper holds every record while this runs)
+    sources: dict[int, str] = {}
     out = [f'<section class="key{" alone" if alone else ""}">', f"<h1>{_e(paper.key_title)}</h1>"]
     for section in paper.sections:
         out.append(f"<h2>{_e(section.mark + section.name)}</h2>")
@@ -149,12 +168,12 @@ def _key(paper: Paper, alone: bool) -> list[str]:
             out.append(f'<div class="k"><span class="num">{number}</span><div class="body">')
             if answer:
                 out.append(f'<span class="answer">{_e(answer)}</span>')
-            out.extend(f'<p class="detail">{_e(d)}</p>' for d in details)
-            src = item.question.source
-            where = (src.title, src.document, src.section)  # what source_text reads
-            source = sources.get(where)
+            if details:
+                out.extend([f'<p class="detail">{_e(d)}</p>' for d in details])
+            source = sources.get(id(item.question.source))
             if source is None:
-                source = sources[where] = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
+                source = f'<p class="src">{_e(fixed.source_label + source_text(item, paper))}</p>'
+                sources[id(item.question.source)] = source
             out.append(source)
             out.append("</div></div>")
     out.append("</section>")
