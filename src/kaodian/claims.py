@@ -143,7 +143,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each clause of text[start:end], split at commas, semicolons, colons and sentence ends."""
     if text.find(",", start, end) < 0 and text.find(":", start, end) < 0:
         # no "1,000" or "9:00" to keep whole: each clause is one match
-        return [m.span() for m in _CLAUSE.finditer(text, start, end)]
+        return [m.span() for m in _PIECES.finditer(text, start, end) if not m.lastindex]
     out: list[tuple[int, int]] = []
     s = start
     for m in _CLAUSE_MARKS.finditer(text, start, end):
@@ -162,7 +162,7 @@ def _sentence_clauses(text: str, spans: Sequence[tuple[int, int]]) -> list[list[
     """The clauses of each sentence of ``text``: what ``clauses`` gives sentence by sentence, in one scan."""
     if "," in text or ":" in text:
         return [clauses(text, s, e) for s, e in spans]
-    pieces = [m.span() for m in _CLAUSE.finditer(text)]
+    pieces = [m.span() for m in _PIECES.finditer(text) if not m.lastindex]
     if len(spans) == 1:
         return [pieces]
     out: list[list[tuple[int, int]]] = []
@@ -192,11 +192,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 _QUOTES_AND_ENDS = _QUOTE_CHARS + _SENTENCE_ENDS + "。.…—"
 _TRIM = " \t\u3000" + _QUOTES_AND_ENDS
 #: What lies between two clause marks, less the characters _trim takes off its ends.
-_CLAUSE = re.compile(
+_CLAUSE = (
     f"[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}](?:[^{_CLAUSE_MARK_CHARS}]*[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}])?"
 )
-#: A clause (what _CLAUSE matches) or a run of sentence ends (group 1).
-_PIECES = re.compile(f"{_CLAUSE.pattern}|([{_SENTENCE_ENDS}]+)")
+#: A clause (a match without group 1) or a run of sentence ends (group 1), which no clause holds: one regex
+#: serves both, as compiling these character classes is a large part of importing this module.
+_PIECES = re.compile(f"{_CLAUSE}|([{_SENTENCE_ENDS}]+)")
 
 
 def sentence_clauses(text: str) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
