@@ -143,7 +143,7 @@ def clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) of each clause of text[start:end], split at commas, semicolons, colons and sentence ends."""
     if text.find(",", start, end) < 0 and text.find(":", start, end) < 0:
         # no "1,000" or "9:00" to keep whole: each clause is one match
-        return [m.span() for m in _CLAUSE.finditer(text, start, end)]
+        return [m.span() for m in _PIECES.finditer(text, start, end) if not m.lastindex]
     out: list[tuple[int, int]] = []
     s = start
     for m in _CLAUSE_MARKS.finditer(text, start, end):
@@ -162,7 +162,7 @@ def _sentence_clauses(text: str, spans: Sequence[tuple[int, int]]) -> list[list[
     """The clauses of each sentence of ``text``: what ``clauses`` gives sentence by sentence, in one scan."""
     if "," in text or ":" in text:
         return [clauses(text, s, e) for s, e in spans]
-    pieces = [m.span() for m in _CLAUSE.finditer(text)]
+    pieces = [m.span() for m in _PIECES.finditer(text) if not m.lastindex]
     if len(spans) == 1:
         return [pieces]
     out: list[list[tuple[int, int]]] = []
@@ -192,11 +192,12 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 _QUOTES_AND_ENDS = _QUOTE_CHARS + _SENTENCE_ENDS + "。.…—"
 _TRIM = " \t\u3000" + _QUOTES_AND_ENDS
 #: What lies between two clause marks, less the characters _trim takes off its ends.
-_CLAUSE = re.compile(
+_CLAUSE = (
     f"[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}](?:[^{_CLAUSE_MARK_CHARS}]*[^{_CLAUSE_MARK_CHARS}{re.escape(_TRIM)}])?"
 )
-#: A clause (what _CLAUSE matches) or a run of sentence ends (group 1).
-_PIECES = re.compile(f"{_CLAUSE.pattern}|([{_SENTENCE_ENDS}]+)")
+#: A clause (a match without group 1) or a run of sentence ends (group 1), which no clause holds: one regex
+#: serves both, as compiling these character classes is a large part of importing this module.
+_PIECES = re.compile(f"{_CLAUSE}|([{_SENTENCE_ENDS}]+)")
 
 
 def sentence_clauses(text: str) -> tuple[list[tuple[int, int]], list[list[tuple[int, int]]]]:
@@ -267,18 +268,24 @@ def _subject_affixes() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str,
     return _by_edge(w["zh_subject_lead"], 0), _by_edge((*w["zh_subject_tail"], "\n"), -1)
 
 
+_SUBJECT_EDGE_CHARS = " \t\u3000" + _QUOTE_CHARS
+
+
 def _strip_subject(s: str) -> str:
     """The subject without leading connectives and trailing adverbs ("因此，党群关系始终" → "党群关系")."""
-    lead, tail = _subject_edges()
-    leads, tails = _subject_affixes()
-    s = s.strip(" \t\u3000" + _QUOTE_CHARS)
+    s = s.strip(_SUBJECT_EDGE_CHARS)
     if len(s) > 3 * _SUBJECT_MAX:
         return ""  # far too long for a subject: do not spend time trimming it
     # the regexes run only where one of their words can match
-    while s.startswith(leads.get(s[:1], ())) and (m := lead.match(s)) and m.end() < len(s):
-        s = s[m.end() :]
-    while s.endswith(tails.get(s[-1:], ())) and (m := tail.search(s)) and m.start() > 0:
-        s = s[: m.start()].rstrip()
+    leads, tails = _subject_affixes()
+    if s.startswith(leads.get(s[:1], ())):
+        lead = _subject_edges()[0]
+        while s.startswith(leads.get(s[:1], ())) and (m := lead.match(s)) and m.end() < len(s):
+            s = s[m.end() :]
+    if s.endswith(tails.get(s[-1:], ())):
+        tail = _subject_edges()[1]
+        while s.endswith(tails.get(s[-1:], ())) and (m := tail.search(s)) and m.start() > 0:
+            s = s[: m.start()].rstrip()
     return s.strip(_QUOTE_CHARS)
 
 
@@ -513,8 +520,8 @@ class _Quote(NamedTuple):
 
 def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> Iterator[_Quote]:
     """Every quoted span of ``text`` with the speaker named before (or, in English, after) it."""
-    if not _QUOTE_OPENERS.search(text):
-        return
+    if not ("“" in text or "「" in text or "『" in text or '"' in text):
+        return  # what _QUOTE_OPENERS finds, without a regex scan of every paragraph
     sentence_starts = [s for s, _ in (sentences(text) if spans is None else spans)] or [0]
     k = 0
     for qs, qe in quoted_spans(text):
@@ -556,13 +563,18 @@ def _quote_claims(
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
             yield _found(q.start, point, "quote", said, attribution=q.speaker)
-    if language != "zh" or ("：" not in text and not pats["zh_speech_strong"].search(text)):
+    if language != "zh":
         return
+    # a strong verb found in no sentence's opening where the whole paragraph holds none
+    strong = pats["zh_speech_strong"].search(text) is not None
+    if not strong and "：" not in text:
+        return
+    quoted = "“" in text or "「" in text or "『" in text
     # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
     for s, e in spans:
-        if s < covered_until or _ZH_QUOTE_OPENERS.search(text, s, e):
+        if s < covered_until or (quoted and _ZH_QUOTE_OPENERS.search(text, s, e)):
             continue
-        m = pats["zh_speech_strong"].search(text, s, min(e, s + 48))
+        m = pats["zh_speech_strong"].search(text, s, min(e, s + 48)) if strong else None
         if not m:
             colon = text.find("：", s, min(e, s + 48))
             if colon < 0:
@@ -790,9 +802,10 @@ _EN_SEQUENCE = {"First": 1, "Firstly": 1, "Second": 2, "Secondly": 2, "Third": 3
                 "Fourthly": 4, "Fifth": 5, "Finally": -1, "Lastly": -1}  # fmt: skip
 _ZH_SEQUENCE = {"首先": 1, "其次": 2, "再次": 3, "最后": -1}
 _INLINE_EN = re.compile(r"(?:^|(?<=[.;:!?] ))(" + "|".join(sorted(_EN_SEQUENCE, key=len, reverse=True)) + r"), ")
-_INLINE_ZH = re.compile(
-    r"(?:^|(?<=[。；;：:，,！？]))(首先|其次|再次|最后|([一二三四五六七八九十])是|第([一二三四五六七八九十])[，,、])"
-)
+#: A marker; it counts at the start of the paragraph or after one of _INLINE_ZH_AFTER. That test is made on each
+#: match, not by a look-behind, so that the regex engine skips ahead to the marker's first character.
+_INLINE_ZH = re.compile(r"(首先|其次|再次|最后|([一二三四五六七八九十])是|第([一二三四五六七八九十])[，,、])")
+_INLINE_ZH_AFTER = "。；;：:，,！？"
 _INLINE_ITEM_END = {"en": re.compile(r"[,;:.!?]"), "zh": re.compile(r"[，,；;。：:！？!?]")}
 _ZH_ORDINALS = "一二三四五六七八九十"
 
@@ -809,6 +822,8 @@ def _inline_sequence_claims(unit: Unit, language: str) -> list[_Found]:
             found.append(("en", _EN_SEQUENCE[m.group(1)], m.start(), m.end()))
     else:
         for m in _INLINE_ZH.finditer(text):
+            if m.start() and text[m.start() - 1] not in _INLINE_ZH_AFTER:
+                continue  # a marker inside a phrase; no other can start inside it
             if m.group(2) or m.group(3):
                 family = "是" if m.group(2) else "第"
                 ordinal = _ZH_ORDINALS.index(m.group(2) or m.group(3)) + 1
@@ -982,7 +997,10 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
         quotes = list(_quotes(unit.text, language, spans))
         if quotes:
             coined.extend(_coinages(quotes, language))
-        for f in [*bullets.feed(unit), *_unit_found(unit, language, spans, quotes, parts)]:
+        found = _unit_found(unit, language, spans, quotes, parts)
+        if bullets.lines or unit.text[:1] in _BULLETS:  # else no run ends or starts here
+            found = [*bullets.feed(unit), *found]
+        for f in found:
             key = (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items)
             if key in seen_keys:
                 continue
