@@ -50,6 +50,7 @@ _BOOK = re.compile(r"《([^《》\n]{1,40})》")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９]*(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
 _BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
+_BLANK_NUMBERS = [str(n) for n in range(1, 10)]  # the blank numbers of a prompt, as written
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
 _MARKER = re.compile(
     r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
@@ -161,7 +162,8 @@ def sentences(text: str, language: str) -> list[str]:
     """The sentences of a body of text, each with its end punctuation."""
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
     two_letters = _AT_LEAST[2].search  # _has_letters(s, 2), without a call per piece
-    return [s.strip() for s in pattern.findall(text) if two_letters(s)]
+    # most pieces open with two letters (str.isalnum: word characters but "_"), which settles it
+    return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
 def _gap(language: str) -> str:
@@ -1225,14 +1227,17 @@ def _problems(
     # one pass over the prompt finds the blanks and the text around them
     parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
     shown = " ".join(parts[::2])
+    english = lang == "en"
+    seen = shown.lower() if english else shown  # as _contains compares
     for a in answer:
         if not a.strip():
             out.append("empty answer")
-        elif _contains(shown, a, lang):
+        elif (a.lower() if english else a) in seen:
             out.append(f"answer {a!r} visible in the prompt")
     # the rules of each type, in the order they are reported
     if qtype == "cloze":
-        if tuple(map(int, parts[1::2])) != tuple(range(1, len(answer) + 1)):
+        numbers = parts[1::2]  # as written ("1", "2") they are told apart without reading them as numbers
+        if numbers != _BLANK_NUMBERS[: len(answer)] and [*map(int, numbers)] != [*range(1, len(answer) + 1)]:
             out.append("blanks do not match answers")
         if not _has_letters(shown, 3 if lang == "en" else 4):
             out.append("the blank is the whole sentence")
