@@ -497,7 +497,7 @@ def _index(doc: Document) -> _Index:
             ix.statements.add(_statement(s, ix.language))
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
-        if not p.truncated:
+        if not p.truncated and "是" in p.text:
             for s in ix.sentences(p.text):
                 for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
                     ix.extra_heads.setdefault(shape, []).append((ix.order[p.id], head, subject))
@@ -717,12 +717,15 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
             {"answer": (head,), "choices": (head, *others[:3]), "shuffle": True},
         )
     if "truefalse" in types:
-        swaps = [o for o in claim_heads if _norm(before + o + after) not in ix.statements and blankable(o, lang)]
+        # the first head that makes a statement the document does not say (the cheap test first)
+        swap = next(
+            (o for o in claim_heads if blankable(o, lang) and _norm(before + o + after) not in ix.statements), None
+        )
         # every other claim that can be falsified is: a balanced paper, and the same claim keeps its id
-        false = bool(swaps) and ix.swappable % 2 == 0
-        ix.swappable += bool(swaps)
-        if false:
-            statement = before + swaps[0] + after
+        false = ix.swappable % 2 == 0
+        ix.swappable += swap is not None
+        if swap is not None and false:
+            statement = before + swap + after
             yield "truefalse", {"statement": statement}, {"truth": False, "correction": text}
         else:
             yield "truefalse", {"statement": text}, {"truth": True}
@@ -1417,7 +1420,7 @@ def _balance(ix: _Index, kept: list[_Draft], mix: bool) -> list[_Draft]:
                 key = (d.point or "", d.template.name)
                 rank[key] = rank.get(key, 0) + 1
                 ranked.append((d.priority, rank[key], d.seq, d))
-            ranked.sort(key=lambda r: r[:3])
+            ranked.sort()  # each draft's seq is its own: two drafts are never compared themselves
             chosen[qtype] = [d for *_, d in ranked[:cap]]
         if mix and "cloze" in chosen:
             others = sum(len(v) for t, v in chosen.items() if t != "cloze")
