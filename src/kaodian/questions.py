@@ -1217,7 +1217,8 @@ def _problems(
     """:func:`problems` of a question's fields, so that a draft is checked before its Question is built.
 
     ``shuffled`` says the choices are still to be shuffled: an ordering's choices are then never
-    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike.
+    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike,
+    which the rule against repeated choices (or the one against fewer than three items) catches.
     """
     out: list[str] = []
     stripped = prompt.strip()
