@@ -677,3 +677,13 @@ def test_statements_are_looked_up_as_their_normal_forms(texts: list[str], asked:
     normals = {_norm(t) for t in texts}
     for normal in [*map(_norm, asked), *normals, ""]:
         assert (normal in statements) == (normal in normals)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="a_1 。！\n是", max_size=12), st.sampled_from(["zh", "en"]))
+def test_sentences_hold_two_letters_each(text: str, language: str) -> None:
+    from kaodian.questions import _SENTENCE_EN, _SENTENCE_ZH, sentences
+
+    pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
+    pieces = [s for s in pattern.findall(text) if len(re.sub(r"[\W_]+", "", s)) >= 2]
+    assert sentences(text, language) == [s.strip() for s in pieces]

@@ -50,6 +50,7 @@ _BOOK = re.compile(r"《([^《》\n]{1,40})》")
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９]*(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
 _BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
+_BLANK_NUMBERS = [str(n) for n in range(1, 10)]  # the blank numbers of a prompt, as written
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
 _MARKER = re.compile(
     r"^[ \t\u3000]*(?:[-*+•·▪●○■◆◇▶][ \t\u3000]+|[(（][0-9一二三四五六七八九十]{1,3}[)）][ \t\u3000]*"
@@ -161,7 +162,8 @@ def sentences(text: str, language: str) -> list[str]:
     """The sentences of a body of text, each with its end punctuation."""
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
     two_letters = _AT_LEAST[2].search  # _has_letters(s, 2), without a call per piece
-    return [s.strip() for s in pattern.findall(text) if two_letters(s)]
+    # most pieces open with two letters (str.isalnum: word characters but "_"), which settles it
+    return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
 def _gap(language: str) -> str:
@@ -495,7 +497,7 @@ def _index(doc: Document) -> _Index:
             ix.statements.add(_statement(s, ix.language))
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
-        if not p.truncated:
+        if not p.truncated and "是" in p.text:
             for s in ix.sentences(p.text):
                 for head, shape, subject in _sentence_heads(s, ix.language) if "是" in s else ():
                     ix.extra_heads.setdefault(shape, []).append((ix.order[p.id], head, subject))
@@ -715,12 +717,15 @@ def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder
             {"answer": (head,), "choices": (head, *others[:3]), "shuffle": True},
         )
     if "truefalse" in types:
-        swaps = [o for o in claim_heads if _norm(before + o + after) not in ix.statements and blankable(o, lang)]
+        # the first head that makes a statement the document does not say (the cheap test first)
+        swap = next(
+            (o for o in claim_heads if blankable(o, lang) and _norm(before + o + after) not in ix.statements), None
+        )
         # every other claim that can be falsified is: a balanced paper, and the same claim keeps its id
-        false = bool(swaps) and ix.swappable % 2 == 0
-        ix.swappable += bool(swaps)
-        if false:
-            statement = before + swaps[0] + after
+        false = ix.swappable % 2 == 0
+        ix.swappable += swap is not None
+        if swap is not None and false:
+            statement = before + swap + after
             yield "truefalse", {"statement": statement}, {"truth": False, "correction": text}
         else:
             yield "truefalse", {"statement": text}, {"truth": True}
@@ -1212,7 +1217,8 @@ def _problems(
     """:func:`problems` of a question's fields, so that a draft is checked before its Question is built.
 
     ``shuffled`` says the choices are still to be shuffled: an ordering's choices are then never
-    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike.
+    shown in the answer's order (a shuffle that keeps it is turned), unless all of them are alike,
+    which the rule against repeated choices (or the one against fewer than three items) catches.
     """
     out: list[str] = []
     stripped = prompt.strip()
@@ -1225,14 +1231,17 @@ def _problems(
     # one pass over the prompt finds the blanks and the text around them
     parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
     shown = " ".join(parts[::2])
+    english = lang == "en"
+    seen = shown.lower() if english else shown  # as _contains compares
     for a in answer:
         if not a.strip():
             out.append("empty answer")
-        elif _contains(shown, a, lang):
+        elif (a.lower() if english else a) in seen:
             out.append(f"answer {a!r} visible in the prompt")
     # the rules of each type, in the order they are reported
     if qtype == "cloze":
-        if tuple(map(int, parts[1::2])) != tuple(range(1, len(answer) + 1)):
+        numbers = parts[1::2]  # as written ("1", "2") they are told apart without reading them as numbers
+        if numbers != _BLANK_NUMBERS[: len(answer)] and [*map(int, numbers)] != [*range(1, len(answer) + 1)]:
             out.append("blanks do not match answers")
         if not _has_letters(shown, 3 if lang == "en" else 4):
             out.append("the blank is the whole sentence")
@@ -1412,7 +1421,7 @@ def _balance(ix: _Index, kept: list[_Draft], mix: bool) -> list[_Draft]:
                 key = (d.point or "", d.template.name)
                 rank[key] = rank.get(key, 0) + 1
                 ranked.append((d.priority, rank[key], d.seq, d))
-            ranked.sort(key=lambda r: r[:3])
+            ranked.sort()  # each draft's seq is its own: two drafts are never compared themselves
             chosen[qtype] = [d for *_, d in ranked[:cap]]
         if mix and "cloze" in chosen:
             others = sum(len(v) for t, v in chosen.items() if t != "cloze")
