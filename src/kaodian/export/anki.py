@@ -97,9 +97,13 @@ def stable_id(kind: str, name: str) -> int:
     return (1 << 30) + int(digest[:12], 16) % (1 << 30)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class NoteType:
-    """One kaodian note type in one language, with its templates filled in."""
+    """One kaodian note type in one language, with its templates filled in.
+
+    There is one object per kind and language (:func:`note_type` makes each once), so its identity is
+    its equality: the caches keyed by note type, asked for every deck and note, then hash it for free.
+    """
 
     kind: str  # "basic", "cloze", "choice", "truefalse"
     language: str
@@ -111,7 +115,7 @@ class NoteType:
     back: str
     css: str
 
-    @property
+    @functools.cached_property  # looked up for every deck
     def id(self) -> int:
         return stable_id("notetype", self.name)
 
