@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 SCHEMA_VERSION = 1
 
@@ -47,7 +48,8 @@ TYPE_ALIASES: dict[str, str] = {
 #: The language codes a document can have.
 LANGUAGES: tuple[str, ...] = ("zh", "en")
 
-_BLANK = re.compile(r"\{\{(\d+)\}\}")
+#: A blank of a cloze prompt, "{{1}}": group 1 is its number.
+BLANK = re.compile(r"\{\{(\d+)\}\}")
 
 
 @dataclass(frozen=True)
@@ -203,12 +205,12 @@ class Question:
 
     def blanks(self) -> tuple[int, ...]:
         """The blank numbers in a cloze prompt, in order of appearance."""
-        return tuple(map(int, _BLANK.findall(self.prompt)))
+        return tuple(map(int, BLANK.findall(self.prompt)))
 
     def fill(self, blank: Callable[[int, str], str], text: Callable[[str], str] = lambda s: s) -> str:
         """Render a cloze prompt: ``text`` maps the plain parts, ``blank(n, answer)`` each blank."""
         # split at the blanks: the plain parts at even places, the blank numbers between them
-        parts = _BLANK.split(self.prompt)
+        parts = BLANK.split(self.prompt)
         out = [text(parts[0])]
         for i in range(1, len(parts), 2):
             n = int(parts[i])
@@ -216,6 +218,22 @@ class Question:
             out.append(blank(n, ans))
             out.append(text(parts[i + 1]))
         return "".join(out)
+
+
+_Record = TypeVar("_Record", Source, Question)
+
+
+def record(cls: type[_Record], values: dict[str, Any]) -> _Record:
+    """The record ``cls(**values)`` makes, from every field's value in field order, without the generated ``__init__``.
+
+    That ``__init__`` sets each field of a frozen record through ``object.__setattr__``, which for
+    the thousands of questions of a document costs more than the rest of their assembly. Only for
+    records with no ``__post_init__``: Source and Question have none, and one added to either
+    must be called here.
+    """
+    made = object.__new__(cls)
+    vars(made).update(values)
+    return made
 
 
 @dataclass(frozen=True)

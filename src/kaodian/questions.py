@@ -18,10 +18,10 @@ import re
 import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from .errors import UnknownQuestionTypeError
-from .model import QUESTION_TYPES, Claim, Document, Point, Question, Source
+from .model import BLANK, QUESTION_TYPES, Claim, Document, Point, Question, Source, record
 from .names import short_hash, slug
 from .options import GenerateOptions
 from .templates import Template, fill, load_templates
@@ -49,7 +49,6 @@ _BOOK = re.compile(r"《([^《》\n]{1,40})》")
 # the regex engine then skips to a character that can start a match instead of trying every position
 _DIGITS = re.compile(r"[0-9０-９][0-9０-９]*(?:[.．][0-9０-９]+)?[%％]?")
 _QUOTED = re.compile(r"“([^“”]{2,})”|\"([^\"]{2,})\"")
-_BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 _BLANK_NUMBERS = [str(n) for n in range(1, 10)]  # the blank numbers of a prompt, as written
 #: A point marker opening a line: "a)", "-", "1.", "⒈", "①", "（一）", "一、" (never "1 day" or "92.6").
 _MARKER = re.compile(
@@ -1229,7 +1228,7 @@ def _problems(
     elif qtype == "cloze" and _marker(prompt):
         out.append("prompt opens with a point marker")
     # one pass over the prompt finds the blanks and the text around them
-    parts = _BLANK.split(prompt) if "{{" in prompt else [prompt]
+    parts = BLANK.split(prompt) if "{{" in prompt else [prompt]
     shown = " ".join(parts[::2])
     english = lang == "en"
     seen = shown.lower() if english else shown  # as _contains compares
@@ -1324,7 +1323,7 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
         qid, answer, choices = _shown(ix, d, options)
         source = sources.get((d.point, d.sentence))
         if source is None:
-            source = sources[d.point, d.sentence] = _record(
+            source = sources[d.point, d.sentence] = record(
                 Source,
                 {
                     "document": doc.id,
@@ -1344,7 +1343,7 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
                     section_tags[title] = slug(title)
                 names.append(section_tags[title])
             tags = tag_sets[d.type, top] = tuple(dict.fromkeys(names))
-        yield _record(
+        yield record(
             Question,
             {
                 "id": qid,
@@ -1360,21 +1359,6 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
                 "template": d.template.name,
             },
         )
-
-
-_R = TypeVar("_R", Question, Source)
-
-
-def _record(cls: type[_R], values: dict[str, Any]) -> _R:
-    """A frozen record of every field's value (in field order), without its generated ``__init__``.
-
-    That ``__init__`` sets each field through ``object.__setattr__``, which for the thousands of
-    questions of a document costs more than all the rest of their assembly. The record is the one
-    ``cls(**values)`` makes: Question and Source have no ``__post_init__``.
-    """
-    record = object.__new__(cls)
-    vars(record).update(values)
-    return record
 
 
 def _cap_cloze_per_sentence(kept: list[_Draft], cap: int) -> list[_Draft]:

@@ -157,6 +157,12 @@ def note_type(kind: str, language: str) -> NoteType:
     )
 
 
+def note_types() -> list[NoteType]:
+    """Every note type kaodian writes: each kind in each language it has labels for."""
+    data = _resources()
+    return [note_type(kind, language) for kind in data["notetypes"] for language in data["labels"]]
+
+
 # ---------------------------------------------------------------- text
 
 

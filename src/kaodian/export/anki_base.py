@@ -14,9 +14,7 @@ The tests check that the stored pieces are what the installed genanki gives;
 from __future__ import annotations
 
 import functools
-import itertools
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,17 +30,7 @@ FILE = "anki_base.json"
 
 def notetype_key(notetype: NoteType) -> str:
     """What the stored pieces of a note type are found under: a digest of everything genanki is given."""
-    return ledger.content_hash(
-        (
-            notetype.name,
-            str(notetype.cloze),
-            notetype.sort,
-            notetype.front,
-            notetype.back,
-            notetype.css,
-            *notetype.fields,
-        )
-    )
+    return ledger.content_hash((notetype.digest(), str(notetype.cloze)))
 
 
 @functools.cache
@@ -109,31 +97,12 @@ def from_genanki(notetypes: list[NoteType]) -> dict[str, Any]:
     }
 
 
-def builtin_notetypes() -> list[NoteType]:
-    """Every note type kaodian writes: each kind in each language it has labels for."""
-    from .anki import _resources, note_type
-
-    data = _resources()
-    return [note_type(kind, language) for kind, language in itertools.product(data["notetypes"], data["labels"])]
-
-
-def empty_collection_from_genanki() -> bytes:
-    """genanki's own empty collection, as bytes (what the stored scripts must give)."""
-    import genanki
-
-    conn = sqlite3.connect(":memory:")
-    try:
-        genanki.Package([]).write_to_db(conn.cursor(), 0, itertools.count())
-        conn.commit()
-        return conn.serialize()
-    finally:
-        conn.close()
-
-
 def main() -> None:
     """Write resources/anki_base.json from the installed genanki."""
+    from .anki import note_types
+
     target = Path(__file__).resolve().parent.parent / "resources" / FILE
-    text = json.dumps(from_genanki(builtin_notetypes()), ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    text = json.dumps(from_genanki(note_types()), ensure_ascii=False, indent=1) + "\n"
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.name}", file=sys.stderr)
 

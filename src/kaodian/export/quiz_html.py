@@ -10,7 +10,7 @@ from html import escape
 from typing import Any
 
 from .. import datafiles
-from ..model import Question
+from ..model import BLANK, Question
 from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em, key_answer, source_text, strings
 
 
@@ -20,7 +20,6 @@ def _css() -> str:
 
 
 _SPECIAL = re.compile("[&<>\"']")
-_BLANK = re.compile(r"\{\{(\d+)\}\}")  # as in model.Question.blanks
 
 
 @functools.lru_cache(maxsize=1 << 14)  # choices, answers and sources come back question after question
@@ -97,7 +96,7 @@ def _cloze_prompt(q: Question) -> str:
         return _answer_blank(answers[n - 1] if 0 < n <= len(answers) else "")
 
     prompt = q.prompt
-    return _BLANK.sub(blank, prompt if _SPECIAL.search(prompt) is None else escape(prompt, quote=True))
+    return BLANK.sub(blank, prompt if _SPECIAL.search(prompt) is None else escape(prompt, quote=True))
 
 
 def _prompt(item: Item, fixed: _Fixed) -> str:
