@@ -553,7 +553,7 @@ def test_readonly_output_folder(
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fsutil.tempfile, "mkstemp", refuse)  # tests may run as root, which chmod cannot stop
+    monkeypatch.setattr(fsutil, "_create_temporary", refuse)  # tests may run as root, which chmod cannot stop
     result = run("build", "q.yaml", "--formats", "fake", "-o", "ro")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -89,7 +90,7 @@ def test_unwritable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def refuse(*args: object, **kwargs: object) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(fsutil.tempfile, "mkstemp", refuse)
+    monkeypatch.setattr(fsutil, "_create_temporary", refuse)
     with pytest.raises(OutputError, match=r"cannot write to the folder .*Permission denied; choose another"):
         write_text(tmp_path / "x.txt", "x")
 
@@ -112,7 +113,7 @@ def test_new_files_get_the_usual_mode_and_replaced_files_keep_theirs(tmp_path: P
     umask = os.umask(0o022)
     try:
         fresh = write_text(tmp_path / "fresh.txt", "x")
-        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's private 0600
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not a temporary file's private 0600
         kept = tmp_path / "kept.txt"
         kept.write_text("old")
         kept.chmod(0o640)
@@ -213,16 +214,27 @@ def test_a_build_session_sweeps_its_folder_once_at_the_start(tmp_path: Path, mon
     assert alive.exists() and mine.exists()
 
 
-def test_a_workers_files_are_flushed_with_the_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_workers_files_are_flushed_in_the_background_and_their_folders_at_the_end(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     flushed: list[Path] = []
-    monkeypatch.setattr(fsutil, "_fsync", lambda path: flushed.append(Path(path)))
+    file_flushed = threading.Event()
+
+    def fsync(path: Path) -> None:
+        flushed.append(Path(path))
+        if Path(path).is_file():
+            file_flushed.set()
+
+    monkeypatch.setattr(fsutil, "_fsync", fsync)
     with fsutil.build_session(flush=False) as written:  # as a worker process does
         worker_file = write_text(tmp_path / "w" / "deck.apkg", "from a worker")
     assert written == [worker_file] and flushed == []
     with fsutil.build_session():
         fsutil.flush_later(written)
-        assert flushed == []
-    assert sorted(flushed) == [tmp_path / "w", worker_file]
+        assert file_flushed.wait(10)  # while the session goes on
+        assert flushed == [worker_file]  # the folder waits for the session's end: it holds the renames
+        own = write_text(tmp_path / "own.txt", "the parent's own file")
+    assert flushed[0] == worker_file and sorted(flushed[1:]) == sorted([own, tmp_path, tmp_path / "w"])
     flushed.clear()
     fsutil.flush_later([worker_file])  # outside a session: at once
     assert sorted(flushed) == [tmp_path / "w", worker_file]

@@ -9,19 +9,25 @@ Each file is flushed to disk before its rename. A build writes hundreds of files
 inside :func:`build_session` the flushes are deferred and done together, many at
 once, when the build ends (one disk flush costs milliseconds, hundreds run in
 parallel in about the time of a few), and the output folder is swept for orphans
-once, at the start, instead of at every write.
+once, at the start, instead of at every write. The files that worker processes
+wrote are flushed in the background as soon as they are handed over, while the
+workers go on: the parent of a parallel build has nothing else to do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 from .errors import OutputError, OverwriteError
 
@@ -36,6 +42,8 @@ _FLUSH_THREADS = 16
 _session: list[Path] | None = None
 #: The process that opened it: a worker forked inside a session does not share its parent's.
 _session_pid = 0
+#: The flushes of the files other processes wrote in the current session, running in the background.
+_handed: _Background | None = None
 
 
 def _current() -> list[Path] | None:
@@ -132,18 +140,6 @@ def _remove_orphans(target: Path) -> None:
     _remove(_orphans(target.parent).get(target.name, []))
 
 
-def _new_file_mode(existing: int | None) -> int:
-    """The mode a plain ``open(target, 'w')`` would give (mkstemp's files are private, 0600).
-
-    ``existing``: the mode of the file already at the target, if any.
-    """
-    if existing is not None:
-        return stat.S_IMODE(existing)
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
 #: The errors ``Path.exists`` reads as "nothing there": missing, a file in the path, a bad descriptor, a link loop.
 _MISSING_ERRNOS = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
@@ -163,7 +159,7 @@ def _mode(path: Path) -> int | None:
         return None
 
 
-def _fsync(path: Path) -> None:
+def _fsync(path: str | os.PathLike[str]) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -172,17 +168,43 @@ def _fsync(path: Path) -> None:
             os.close(fd)
 
 
-def _flush(paths: Iterable[Path]) -> None:
-    """fsync ``paths`` and their folders (which hold the renames), many at a time: fsync waits, not computes."""
+def _flush(paths: Iterable[Path], folders: Iterable[Path] = ()) -> None:
+    """fsync ``paths`` and their folders (which hold the renames), many at a time: fsync waits, not computes.
+
+    ``folders``: more folders to flush, whose files were flushed already.
+    """
     files = list(dict.fromkeys(paths))
-    if not files:
+    dirs = dict.fromkeys([*folders, *(p.parent for p in files)]) if os.name == "posix" else {}
+    if not files and not dirs:
         return
-    folders = dict.fromkeys(p.parent for p in files) if os.name == "posix" else {}
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(_FLUSH_THREADS, len(files))) as pool:
+    with ThreadPoolExecutor(max_workers=min(_FLUSH_THREADS, max(len(files), len(dirs)))) as pool:
         list(pool.map(_fsync, files))
-        list(pool.map(_fsync, folders))
+        list(pool.map(_fsync, dirs))
+
+
+class _Background:
+    """Files flushed by background threads as they come; their folders wait for :meth:`wait`'s caller."""
+
+    def __init__(self) -> None:
+        self.pool: ThreadPoolExecutor | None = None
+        self.pending: list[Future[None]] = []
+        self.folders: dict[Path, None] = {}
+
+    def add(self, paths: Iterable[Path]) -> None:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=_FLUSH_THREADS, thread_name_prefix="flush")
+        for path in paths:
+            self.folders[path.parent] = None
+            self.pending.append(self.pool.submit(_fsync, path))
+
+    def wait(self) -> None:
+        """Wait until every file added is flushed."""
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
 
 
 @contextlib.contextmanager
@@ -197,10 +219,11 @@ def build_session(sweep: Path | None = None, *, flush: bool = True) -> Iterator[
     ``sweep``: the folder the session writes into, cleared at the start of what killed
     writers left; writes in the session do not look for orphans again. A worker process
     of a build passes no folder (its parent swept it) and ``flush=False``: it hands the
-    yielded list of the files it wrote to its parent, which flushes them with its own
-    (:func:`flush_later`). Sessions do not nest: an inner one is the outer one.
+    yielded list of the files it wrote to its parent, which flushes them in the background
+    (:func:`flush_later`) and their folders with its own files at the end. Sessions do not
+    nest: an inner one is the outer one.
     """
-    global _session, _session_pid
+    global _session, _session_pid, _handed
     current = _current()
     if current is not None:
         yield current
@@ -208,22 +231,87 @@ def build_session(sweep: Path | None = None, *, flush: bool = True) -> Iterator[
     if sweep is not None:
         _remove(path for orphans in _orphans(Path(sweep)).values() for path in orphans)
     written: list[Path] = []
-    _session, _session_pid = written, os.getpid()
+    handed = _Background()
+    _session, _session_pid, _handed = written, os.getpid(), handed
     try:
         yield written
     finally:
-        _session = None
+        _session = _handed = None
+        handed.wait()
         if flush:
-            _flush(written)
+            _flush(written, handed.folders)
 
 
 def flush_later(paths: Iterable[Path]) -> None:
-    """Flush ``paths`` (written by another process) at the end of the current session, or now outside one."""
-    session = _current()
-    if session is None:
+    """Flush ``paths`` (written by another process) in the background of the current session, or now outside one.
+
+    The session's end waits for those flushes, then flushes the files' folders, which hold their renames.
+    """
+    if _current() is None or _handed is None:
         _flush(paths)
     else:
-        session.extend(paths)
+        _handed.add(paths)
+
+
+#: The temporary files of this process are told apart by a counter (and their names hold its id).
+_temporaries = itertools.count()
+#: Tries at a free temporary name before giving up, as :func:`tempfile.mkstemp` makes.
+_TEMPORARY_TRIES = 100
+#: A random part of this process's temporary names, so a name left by a killed writer is never taken again.
+_TOKEN = "-" + os.urandom(4).hex()
+
+
+def _create_temporary(target: Path, mode: int) -> tuple[int, str]:
+    """A new temporary file beside ``target`` with ``mode`` (less the umask), open for writing: (fd, path).
+
+    Its folder is made if it is missing. OSError if the folder cannot hold it.
+    """
+    folder, name = os.path.split(os.fspath(target))
+    prefix = os.path.join(folder, f".{name}.{os.getpid()}.")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    made = False
+    for _ in range(_TEMPORARY_TRIES):
+        tmp = f"{prefix}{next(_temporaries):x}{_TOKEN}{_TMP_SUFFIX}"
+        try:
+            return os.open(tmp, flags, mode), tmp
+        except FileExistsError:  # left by a killed process that had our id
+            continue
+        except (FileNotFoundError, NotADirectoryError):  # the folder is missing, or a file is in its way
+            if made:
+                raise
+            ensure_dir(target.parent)  # OutputError if a file is in the way
+            made = True
+    raise FileExistsError(errno.EEXIST, "no free temporary file name")
+
+
+def _open_for(target: Path, existing: int | None) -> tuple[int, str]:
+    """The temporary file :func:`atomic_path` writes for ``target``, which exists with mode ``existing`` or not at all.
+
+    It is made with the mode the output will have: a plain ``open(target, 'w')``'s, or the mode of
+    the file it replaces.
+    """
+    if _current() is None:  # a session swept its folder when it began
+        _remove_orphans(target)
+    try:
+        return _create_temporary(target, 0o666 if existing is None else stat.S_IMODE(existing))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write to the folder {target.parent}: {_reason(exc)}; choose another output folder with -o"
+        ) from exc
+
+
+def _finish(tmp: str, target: Path, existing: int | None, *, force: bool) -> None:
+    """Rename the written temporary file over ``target``: flushed first, or later with the session."""
+    if existing is not None:  # the umask took bits off the mode it was made with
+        os.chmod(tmp, stat.S_IMODE(existing))
+    session = _current()
+    if session is None:
+        _fsync(tmp)
+    if not force and os.path.exists(target):  # appeared while we were writing
+        raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
+    os.replace(tmp, target)
+    if session is not None:
+        session.append(target)
 
 
 @contextlib.contextmanager
@@ -242,44 +330,49 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
         return
-    if not os.path.isdir(target.parent):  # most writes go to a folder that is there
-        ensure_dir(target.parent)
-    session = _current()
-    if session is None:  # a session swept its folder when it began
-        _remove_orphans(target)
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=_TMP_SUFFIX, dir=target.parent)
-        os.close(fd)
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to the folder {target.parent}: {_reason(exc)}; choose another output folder with -o"
-        ) from exc
-    tmp = Path(tmp_name)
+    fd, tmp = _open_for(target, existing)
+    os.close(fd)
     replaced = False
     try:
-        yield tmp
-        os.chmod(tmp, _new_file_mode(existing))
-        if session is None:
-            _fsync(tmp)
-        if not force and target.exists():  # appeared while we were writing
-            raise OverwriteError(f"{target} exists and may hold your edits; pass --force to replace it")
-        os.replace(tmp, target)
+        yield Path(tmp)
+        _finish(tmp, target, existing, force=force)
         replaced = True
-        if session is not None:
-            session.append(target)
     except OSError as exc:
         raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
     finally:
         if not replaced:
             with contextlib.suppress(OSError):
-                tmp.unlink()
+                os.unlink(tmp)
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = True) -> Path:
-    """Write ``data`` to ``path`` atomically."""
-    with atomic_path(path, force=force) as tmp:
-        tmp.write_bytes(data)
-    return Path(path)
+    """Write ``data`` to ``path`` atomically.
+
+    As :func:`atomic_path` does, straight through the temporary file's descriptor: a build
+    writes hundreds of files, and each one's path objects and reopening cost more than its bytes.
+    """
+    target = Path(path)
+    existing = _writable_mode(target, force=force)
+    if existing is not None and not stat.S_ISREG(existing):
+        with atomic_path(target, force=force) as device:
+            device.write_bytes(data)
+        return target
+    fd, tmp = _open_for(target, existing)
+    replaced = False
+    try:
+        with open(fd, "wb", buffering=0) as out:  # closes fd
+            view = memoryview(data)
+            while view:
+                view = view[out.write(view) :]
+        _finish(tmp, target, existing, force=force)
+        replaced = True
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
+    finally:
+        if not replaced:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return target
 
 
 def write_text(path: str | os.PathLike[str], text: str, *, force: bool = True, bom: bool = False) -> Path:
