@@ -273,19 +273,27 @@ def _place(rng: random.Random) -> str:
 
 def _shuffle_sentences(line: str, rng: random.Random) -> str:
     """Shuffle the middle sentences of a paragraph (the first, a lead or a point, and the last, often an
-    announcement, stay) and put a place or a connective before some of the sentences after the first."""
+    announcement, stay) and put a place, a connective or both before nearly every sentence.
+
+    A point's title, the first sentence of its line, is left as it is. The rest rarely occurs twice in
+    a corpus: the corpus is made from one short sample, and a cache or a dedup that met its sentences
+    again and again would flatter the build.
+    """
     sentences = _SENTENCE.findall(line)
     if len(sentences) >= 4:
         middle = sentences[1:-1]
         rng.shuffle(middle)
         sentences = [sentences[0], *middle, sentences[-1]]
-    for i in range(1, len(sentences)):
-        roll = rng.random()
-        if roll < 0.35:
+    for i in range(1 if _POINT_START.match(line) else 0, len(sentences)):
+        if rng.random() < 0.85:
             sentences[i] = f"在{_place(rng)}，{sentences[i]}"
-        elif roll < 0.6:
+        if rng.random() < 0.3:
             sentences[i] = rng.choice(CONNECTIVES) + sentences[i]
     return "".join(sentences)
+
+
+#: A line that opens with a point marker: ⒈, （一）, 一、 or 1.
+_POINT_START = re.compile(r"^(?:[⒈-⒛]|（[一二三四五六七八九十]+）|[一二三四五六七八九十]+、|\d+[.、．])")
 
 
 def zh_number(n: int) -> str:
