@@ -229,6 +229,16 @@ def test_html_text_is_inert_and_reversible(text: str) -> None:
     assert html.unescape(out.replace("<br>", "\n")) == re.sub(r"\r\n|\r", "\n", text)
 
 
+@given(
+    st.lists(st.one_of(st.text(alphabet="ab权{}[:&<\n", max_size=6), st.integers(0, 4).map("{{{{{}}}}}".format))),
+    st.lists(st.text(alphabet="xy{}:&", max_size=4), max_size=3),
+)
+def test_cloze_text_is_the_prompt_rendered_piece_by_piece(pieces: list[str], answers: list[str]) -> None:
+    # prompts of plain text and blanks take a shortcut; stray braces and special characters do not
+    q = replace(make_questions()[0], prompt="".join(pieces), answer=tuple(answers))
+    assert anki.cloze_text(q) == q.fill(anki._cloze_blank, anki._html_text)
+
+
 def test_a_long_line_without_punctuation_takes_linear_time(tmp_path: Path) -> None:
     def run(n: int) -> None:
         long = "党" * n

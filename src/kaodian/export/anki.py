@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 
 from .. import datafiles
 from ..fsutil import atomic_path
-from ..model import Question
+from ..model import BLANK, Question
 from ..names import slug
 from ..options import BuildOptions
 from . import anki_base
@@ -48,6 +48,8 @@ _ZIP_LEVEL = 1
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 #: What html_text rewrites, but "::" (found faster by ``in``): a plain character class is scanned much faster.
 _HTML_SPECIAL = re.compile(r"[&<>\"'{}\[\r\n]")
+#: The same without the braces, which every blank of a cloze prompt holds.
+_HTML_SPECIAL_BUT_BRACES = re.compile(r"[&<>\"'\[\r\n]")
 _TAG_SPACE = re.compile(r"\s+")
 _PLACEHOLDER = re.compile(r"\[\[(\w+)\]\]")
 _CHOICE_TYPES = ("single", "multiple", "quote")
@@ -184,6 +186,18 @@ def _html_text(text: str) -> str:
 
 def cloze_text(q: Question) -> str:
     """A cloze prompt in Anki's syntax: each blank ``{{n}}`` becomes ``{{cN::answer}}``, the rest escaped."""
+    prompt = q.prompt
+    if _HTML_SPECIAL_BUT_BRACES.search(prompt) is None and "::" not in prompt:
+        answers = q.answer
+
+        def blank(match: re.Match[str]) -> str:
+            n = int(match[1])
+            return _cloze_blank(n, answers[n - 1] if 0 < n <= len(answers) else "")
+
+        text, count = BLANK.subn(blank, prompt)
+        # every brace is a blank's: the text between the blanks has nothing to escape (most prompts)
+        if prompt.count("{") == prompt.count("}") == 2 * count:
+            return text
     return q.fill(_cloze_blank, _html_text)
 
 
@@ -589,19 +603,26 @@ def _write_decks(cursor: sqlite3.Cursor, decks: Sequence[_Deck], timestamp: int)
     """Fill the col row's decks and note types as genanki's ``Deck.write_to_db`` does, deck after deck.
 
     genanki reads both JSON columns, updates them and writes them back once per deck, which costs
-    more than all the notes on a package of many decks; this makes the same updates on one copy
-    and writes it once. genanki adds note types under int ids, which its next deck's read turns
-    into strings, so a note type used by two decks stands twice in the text genanki leaves (a JSON
-    reader keeps the later one): the loop keeps that too, and the tests compare with genanki.
-    The values are kept as JSON text: a note type's text is put together from parts encoded once.
+    more than all the notes on a package of many decks; this writes once the text genanki leaves.
+    genanki adds note types under int ids, which its next deck's read turns into strings, so a note
+    type used by two decks stands twice in that text (a JSON reader keeps the later one): the note
+    types of every deck but the last, by string id in the order first added, each with the deck id of
+    the last of those decks that used it; then the last deck's note types, by int id. The tests compare
+    with genanki. A note type's text is put together from parts encoded once, and only for the deck id
+    it ends with.
     """
     empty_decks, empty_models = _empty_col_json()  # what the col row of the empty collection holds
     all_decks: dict[str | int, str] = dict(empty_decks)
-    models: dict[str | int, str] = dict(empty_models)
     for deck in decks:
         all_decks[str(deck.id)] = anki_base.deck_json(deck.id, deck.name)
-        models = {str(key): value for key, value in models.items()}  # the previous deck's text, read back
-        models.update({notetype.id: _model_json(notetype, timestamp, deck.id) for notetype in deck.notetypes})
+    read_back: dict[str | int, tuple[NoteType, int]] = {}  # what the last deck's read gives: id -> (note type, deck id)
+    for deck in decks[:-1]:
+        read_back.update({str(notetype.id): (notetype, deck.id) for notetype in deck.notetypes})
+    models: dict[str | int, str] = dict(empty_models)
+    models.update({key: _model_json(nt, timestamp, deck_id) for key, (nt, deck_id) in read_back.items()})
+    if decks:  # under int ids, which no string id equals: after all the others
+        last = decks[-1]
+        models.update({notetype.id: _model_json(notetype, timestamp, last.id) for notetype in last.notetypes})
     cursor.execute("UPDATE col SET decks = ?, models = ?", (_json_object(all_decks), _json_object(models)))
 
 
@@ -635,11 +656,15 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
     ids = itertools.count(timestamp * 1000)
     notes: list[tuple[object, ...]] = []
     cards: list[tuple[object, ...]] = []
+    tags_text: dict[tuple[str, ...], str] = {}  # the notes of a section and type share their tags
     for deck, members in zip(decks, by_deck.values(), strict=True):
         for s in members:
             nid, mod = next(ids), mods[s.key]
             mid, sort, rule = kinds[s.notetype.name]
-            notes.append((nid, s.guid, mid, mod, f" {' '.join(s.tags)} ", "\x1f".join(s.fields), s.fields[sort]))
+            tags = tags_text.get(s.tags)
+            if tags is None:
+                tags = tags_text[s.tags] = f" {' '.join(s.tags)} "
+            notes.append((nid, s.guid, mid, mod, tags, "\x1f".join(s.fields), s.fields[sort]))
             for ord_ in rule.ords(s.fields):
                 cards.append((next(ids), nid, deck.id, ord_, mod, s.position))
     conn = sqlite3.connect(":memory:")  # built in memory: nothing to clean up, no disk syncs
