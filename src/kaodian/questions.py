@@ -165,6 +165,12 @@ def sentences(text: str, language: str) -> list[str]:
     return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the documents of a set repeat lines
+def _line_sentences(line: str, language: str) -> tuple[str, ...]:
+    """The sentences of one line of text (see :func:`sentences`)."""
+    return tuple(sentences(line, language))
+
+
 def _gap(language: str) -> str:
     return "_____" if language == "en" else "（  ）"
 
@@ -231,10 +237,10 @@ def _shape(head: str, predicate: str, language: str) -> str:
     return "noun" if len(tail) == 2 and _trim(tail[1]).startswith(head) else "clause"
 
 
-def _genus(c: Claim, head: str, language: str) -> bool:
+def _genus(kind: str, head: str, language: str) -> bool:
     """Whether ``head`` is the kind a definition puts its subject in (工作方法, 相互关系), not a head noun
     such as 根本保证: it neither replaces nor is replaced by another claim's head."""
-    return c.kind == "definition" and not head.endswith(_head_suffixes(language))
+    return kind == "definition" and not head.endswith(_head_suffixes(language))
 
 
 def _strong_head(head: str, predicate: str, language: str) -> bool:
@@ -411,6 +417,7 @@ class _Index:
     suffix_positions: dict[str, list[int]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
     statements: _Statements = field(default_factory=_Statements)
+    claims: list[tuple[Claim, int]] = field(default_factory=list)  # (claim, position) of those asked about
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
 
@@ -430,13 +437,13 @@ class _Index:
             for line in text.split("\n"):
                 found = self.line_split.get(line)
                 if found is None:
-                    found = self.line_split[line] = sentences(line, self.language)
+                    found = self.line_split[line] = _line_sentences(line, self.language)
                 parts += found
             split = self.split[text] = tuple(parts)
         return split
 
     split: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    line_split: dict[str, list[str]] = field(default_factory=dict)
+    line_split: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
 
@@ -474,10 +481,11 @@ def _index(doc: Document) -> _Index:
         ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
+        ix.claims.append((c, pos))
         if c.kind in ("definition", "principle") and c.predicate:
             head = _head(c.predicate, ix.language)
             shape = _shape(head, c.predicate, ix.language) if head else ""
-            genus = bool(head) and _genus(c, head, ix.language)
+            genus = bool(head) and _genus(c.kind, head, ix.language)
             # a definition's clause ("一切为了群众") is no predicate another sentence could take
             if head and (c.kind != "definition" or _strong_head(head, c.predicate, ix.language)) and not genus:
                 ix.heads.setdefault(shape, []).append((pos, head, _norm(c.subject)))
@@ -676,19 +684,42 @@ def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
 Builder = Iterator[tuple[str, dict[str, str], dict[str, Any]]]  # (type, placeholder values, question fields)
 
 
+@dataclass(frozen=True, slots=True)
+class _Predicate:
+    """What a claim's questions on its predicate's head are made of, whatever document it stands in."""
+
+    head: str
+    text: str  # the claim as a sentence
+    shape: str  # see _shape
+    before: str  # the text before the head
+    after: str  # the text after the head
+    subject: str  # the claim's subject as _norm makes it
+    genus: bool  # see _genus
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a claim repeated by the documents of a set is read once
+def _predicate(kind: str, claim: str, subject: str, predicate: str, language: str) -> _Predicate | None:
+    """The head of a claim's predicate and the sentence around it, or None when no question is asked about it."""
+    head = _head(predicate, language)
+    text = _statement(claim, language)
+    if not head or text.count(head) != 1:
+        return None
+    shape = _shape(head, predicate, language)
+    if kind == "definition" and not _strong_head(head, predicate, language):
+        return None  # "群众路线是指{{1}}、一切依靠群众", "defined as the {{1}} of ...": half a definition
+    at = text.find(head)
+    return _Predicate(
+        head, text, shape, text[:at], text[at + len(head) :], _norm(subject), _genus(kind, head, language)
+    )
+
+
 def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
     lang = ix.language
-    head = _head(c.predicate, lang)
-    text = _statement(c.text, ix.language)
-    if not head or text.count(head) != 1:
+    found = _predicate(c.kind, c.text, c.subject, c.predicate, lang)
+    if found is None:
         return
-    shape = _shape(head, c.predicate, lang)
-    if c.kind == "definition" and not _strong_head(head, c.predicate, lang):
-        return  # "群众路线是指{{1}}、一切依靠群众", "defined as the {{1}} of ...": half a definition
-    at = text.find(head)
-    before, after = text[:at], text[at + len(head) :]
-    subject = _norm(c.subject)
-    genus = _genus(c, head, lang)
+    head, text, shape, before, after = found.head, found.text, found.shape, found.before, found.after
+    subject, genus = found.subject, found.genus
 
     def accept(other: str, other_subject: str) -> bool:
         # another claim about the same subject may be true as well: never a distractor;
@@ -1150,7 +1181,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
     lang = ix.language
     # each wording is cut at its placeholders once per document, not once per question
     ranked = {
-        key: [(t, priority[t.name], parts) for t in group if (parts := t.parts(lang)) is not None]
+        key: [(t, priority[t.name], parts, _bare(parts)) for t in group if (parts := t.parts(lang)) is not None]
         for key, group in groups.items()
     }
     kept: list[_Draft] = []
@@ -1160,8 +1191,8 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
 
     def render(source: str, qtype: str, values: dict[str, str]) -> tuple[Template, int, str] | None:
         """The first template of the source and type that the values fill, its rank and its prompt."""
-        for template, rank, parts in ranked.get((source, qtype), ()):
-            prompt = fill(parts, values)
+        for template, rank, parts, bare in ranked.get((source, qtype), ()):
+            prompt = (values.get(bare) or None) if bare else fill(parts, values)
             if prompt is not None:
                 return template, rank, prompt
         return None
@@ -1182,7 +1213,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        earlier = rendered.pop((source, qtype), None)
+        earlier = rendered.pop((source, qtype), None) if rendered else None
         found = earlier[1] if earlier is not None and earlier[0] is values else render(source, qtype, values)
         if found is None:
             return
@@ -1197,10 +1228,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
             kept.append(draft)
 
     wanted = {s for s, _ in groups}
-    for c in doc.claims:
-        pos = ix.place(c.point)
-        if _on_truncated_text(ix, c.point, c.text):
-            continue
+    for c, pos in ix.claims:
         emitting: list[tuple[str, Builder]] = []
         if c.kind in ("definition", "principle") and c.predicate:
             emitting.append(("claim-predicate", _claim_predicate(ix, pos, c, types)))
@@ -1233,6 +1261,11 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
     return _finish(ix, kept, options)
 
 
+def _bare(parts: tuple[str, ...]) -> str:
+    """The placeholder a wording is made of alone ("{blanked}", most templates), as :func:`fill` reads it, or ""."""
+    return parts[1] if len(parts) == 3 and not parts[0] and not parts[2] else ""
+
+
 def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     ranked = [t.term for t in sorted(ix.doc.terms, key=lambda t: (-t.weight, t.term))]
     if ix.language == "en":
@@ -1252,10 +1285,11 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     for p in ix.doc.points:
         if p.truncated:
             continue
+        pid = p.id
         for s in ix.sentences(p.text):
             # p is not truncated: only the unfinished last sentence of the document can cut s short
-            if owner.get(s) != p.id or (tail and _on_truncated_text(ix, p.id, s)):
-                continue
+            if owner.get(s) != pid or (tail and _on_truncated_text(ix, pid, s)):
+                continue  # a sentence the point says twice is asked about once
             owner[s] = ""  # once per sentence
             prompt = _sentence_prompt(s, language)
             if prompt is None:
