@@ -984,6 +984,7 @@ def _attribution_family(attribution: str, language: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 12)  # asked of every other attribution of a document for each quote
 def _attribution_kind(attribution: str, language: str) -> str:
     """'document' for a report, a law or a book, 'person' for anyone else."""
     a = attribution.strip().lower()
@@ -1491,12 +1492,13 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
 
 def _cap_cloze_per_sentence(kept: list[_Draft], cap: int) -> list[_Draft]:
     per_sentence: dict[str, int] = {}
+    limit = max(cap, 0)
     out = []
     for d in kept:
         if d.type == "cloze":
             key = _norm(d.sentence)
-            per_sentence[key] = per_sentence.get(key, 0) + 1
-            if per_sentence[key] > max(cap, 0):
+            count = per_sentence[key] = per_sentence.get(key, 0) + 1
+            if count > limit:
                 continue
         out.append(d)
     return out
