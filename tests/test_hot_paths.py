@@ -55,6 +55,34 @@ def test_nearest_walk_does_not_depend_on_k(entries: list[tuple[int, str, str]], 
     assert len(set(six)) == len(six) and not set(six) & bad
 
 
+def _nearest_by_definition(entries: list[tuple[int, str, str]], pos: int, bad: set[str], k: int) -> list[str]:
+    """The first k accepted texts of the first _SCAN entries by distance, the later one first on a tie."""
+    later = [e for e in entries if e[0] >= pos]
+    earlier = [e for e in entries if e[0] < pos][::-1]
+    walk = sorted(later + earlier, key=lambda e: (abs(e[0] - pos), e[0] < pos))[:_SCAN]
+    out: list[str] = []
+    for _, text, extra in walk:
+        if len(out) < k and text not in out and text not in bad and extra not in bad:
+            out.append(text)
+    return out
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.integers(-2, 90), st.sampled_from("abcdefgh"), st.sampled_from("xy")), max_size=150).map(
+        sorted
+    ),
+    st.integers(-3, 93),
+    st.sets(st.sampled_from("abcdefghxy")),
+    st.integers(0, 7),
+)
+def test_nearest_is_the_walk_by_distance(entries: list[tuple[int, str, str]], pos: int, bad: set[str], k: int) -> None:
+    def accept(text: str, extra: str) -> bool:
+        return text not in bad and extra not in bad
+
+    assert _nearest(entries, pos, accept, k) == _nearest_by_definition(entries, pos, bad, k)
+
+
 def test_nearest_takes_the_closest_first_and_stops_after_the_scan() -> None:
     entries = [(0, "far", ""), (9, "near", ""), (12, "next", ""), (30, "later", "")]
     assert _nearest(entries, 10, lambda _t, _e: True, 3) == ["near", "next", "far"]

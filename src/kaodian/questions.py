@@ -165,6 +165,12 @@ def sentences(text: str, language: str) -> list[str]:
     return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the documents of a set repeat lines
+def _line_sentences(line: str, language: str) -> tuple[str, ...]:
+    """The sentences of one line of text (see :func:`sentences`)."""
+    return tuple(sentences(line, language))
+
+
 def _gap(language: str) -> str:
     return "_____" if language == "en" else "（  ）"
 
@@ -231,10 +237,10 @@ def _shape(head: str, predicate: str, language: str) -> str:
     return "noun" if len(tail) == 2 and _trim(tail[1]).startswith(head) else "clause"
 
 
-def _genus(c: Claim, head: str, language: str) -> bool:
+def _genus(kind: str, head: str, language: str) -> bool:
     """Whether ``head`` is the kind a definition puts its subject in (工作方法, 相互关系), not a head noun
     such as 根本保证: it neither replaces nor is replaced by another claim's head."""
-    return c.kind == "definition" and not head.endswith(_head_suffixes(language))
+    return kind == "definition" and not head.endswith(_head_suffixes(language))
 
 
 def _strong_head(head: str, predicate: str, language: str) -> bool:
@@ -411,6 +417,7 @@ class _Index:
     suffix_positions: dict[str, list[int]] = field(default_factory=dict)
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
     statements: _Statements = field(default_factory=_Statements)
+    claims: list[tuple[Claim, int]] = field(default_factory=list)  # (claim, position) of those asked about
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
 
@@ -430,13 +437,13 @@ class _Index:
             for line in text.split("\n"):
                 found = self.line_split.get(line)
                 if found is None:
-                    found = self.line_split[line] = sentences(line, self.language)
+                    found = self.line_split[line] = _line_sentences(line, self.language)
                 parts += found
             split = self.split[text] = tuple(parts)
         return split
 
     split: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    line_split: dict[str, list[str]] = field(default_factory=dict)
+    line_split: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
 
@@ -474,10 +481,11 @@ def _index(doc: Document) -> _Index:
         ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
+        ix.claims.append((c, pos))
         if c.kind in ("definition", "principle") and c.predicate:
             head = _head(c.predicate, ix.language)
             shape = _shape(head, c.predicate, ix.language) if head else ""
-            genus = bool(head) and _genus(c, head, ix.language)
+            genus = bool(head) and _genus(c.kind, head, ix.language)
             # a definition's clause ("一切为了群众") is no predicate another sentence could take
             if head and (c.kind != "definition" or _strong_head(head, c.predicate, ix.language)) and not genus:
                 ix.heads.setdefault(shape, []).append((pos, head, _norm(c.subject)))
@@ -543,24 +551,37 @@ def _sentence_heads(sentence: str, language: str) -> tuple[tuple[str, str, str],
 
 
 def _nearest(entries: list[tuple[int, str, str]], pos: int, accept: Callable[[str, str], bool], k: int) -> list[str]:
-    """Up to k texts of entries (sorted by position) nearest to pos that ``accept`` lets through."""
+    """Up to k texts of entries (sorted by position) nearest to pos that ``accept`` lets through.
+
+    The walk visits at most _SCAN entries by distance, the later one first on a tie.
+    """
     out: list[str] = []
+    if k <= 0:
+        return out
     n = len(entries)
     i = bisect.bisect_left(entries, (pos, "", ""))
     lo, hi = i - 1, i
-    for _ in range(_SCAN):
-        if len(out) >= k:
-            break
-        if hi < n and (lo < 0 or entries[hi][0] - pos <= pos - entries[lo][0]):
+    budget = _SCAN
+    # while entries lie on both sides, the nearer one is taken
+    while lo >= 0 and hi < n and budget:
+        budget -= 1
+        if entries[hi][0] - pos <= pos - entries[lo][0]:
             _, text, extra = entries[hi]
             hi += 1
-        elif lo >= 0:
+        else:
             _, text, extra = entries[lo]
             lo -= 1
-        else:
-            break
         if text not in out and accept(text, extra):
             out.append(text)
+            if len(out) >= k:
+                return out
+    # then those of the one side left, in order
+    rest = entries[hi : hi + budget] if hi < n else entries[max(0, lo + 1 - budget) : lo + 1][::-1]
+    for _, text, extra in rest:
+        if text not in out and accept(text, extra):
+            out.append(text)
+            if len(out) >= k:
+                break
     return out
 
 
@@ -663,19 +684,42 @@ def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
 Builder = Iterator[tuple[str, dict[str, str], dict[str, Any]]]  # (type, placeholder values, question fields)
 
 
+@dataclass(frozen=True, slots=True)
+class _Predicate:
+    """What a claim's questions on its predicate's head are made of, whatever document it stands in."""
+
+    head: str
+    text: str  # the claim as a sentence
+    shape: str  # see _shape
+    before: str  # the text before the head
+    after: str  # the text after the head
+    subject: str  # the claim's subject as _norm makes it
+    genus: bool  # see _genus
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a claim repeated by the documents of a set is read once
+def _predicate(kind: str, claim: str, subject: str, predicate: str, language: str) -> _Predicate | None:
+    """The head of a claim's predicate and the sentence around it, or None when no question is asked about it."""
+    head = _head(predicate, language)
+    text = _statement(claim, language)
+    if not head or text.count(head) != 1:
+        return None
+    shape = _shape(head, predicate, language)
+    if kind == "definition" and not _strong_head(head, predicate, language):
+        return None  # "群众路线是指{{1}}、一切依靠群众", "defined as the {{1}} of ...": half a definition
+    at = text.find(head)
+    return _Predicate(
+        head, text, shape, text[:at], text[at + len(head) :], _norm(subject), _genus(kind, head, language)
+    )
+
+
 def _claim_predicate(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
     lang = ix.language
-    head = _head(c.predicate, lang)
-    text = _statement(c.text, ix.language)
-    if not head or text.count(head) != 1:
+    found = _predicate(c.kind, c.text, c.subject, c.predicate, lang)
+    if found is None:
         return
-    shape = _shape(head, c.predicate, lang)
-    if c.kind == "definition" and not _strong_head(head, c.predicate, lang):
-        return  # "群众路线是指{{1}}、一切依靠群众", "defined as the {{1}} of ...": half a definition
-    at = text.find(head)
-    before, after = text[:at], text[at + len(head) :]
-    subject = _norm(c.subject)
-    genus = _genus(c, head, lang)
+    head, text, shape, before, after = found.head, found.text, found.shape, found.before, found.after
+    subject, genus = found.subject, found.genus
 
     def accept(other: str, other_subject: str) -> bool:
         # another claim about the same subject may be true as well: never a distractor;
@@ -783,44 +827,94 @@ def _open_quote(before: str) -> bool:
     return before.count("“") > before.count("”") or before.count("「") > before.count("」")
 
 
+@dataclass(frozen=True, slots=True)
+class _Items:
+    """What an enumeration claim's questions are made of, whatever document it stands in."""
+
+    items: tuple[str, ...]
+    text: str  # the claim as a sentence
+    before: str  # the text before the first item
+    after: str  # the text after the last item
+    cloze: tuple[str, tuple[str, ...]] | None  # the blanked sentence and its answers
+    prefix: str  # the prefix and suffix all items share
+    suffix: str
+    lengths: range  # the lengths of a like item
+    askable: bool  # whether a multiple choice may be asked about the items
+
+
+@functools.lru_cache(maxsize=1 << 12)  # a claim repeated by the documents of a set is read once
+def _enumeration(text: str, raw_items: tuple[str, ...], language: str) -> _Items | None:
+    """The parts of an enumeration claim's questions that do not depend on its document, or None
+    when its items are no question's (too few or many, repeated, clauses, not in one line of text)."""
+    items = tuple(_trim(i) for i in raw_items)
+    if (
+        len(items) < 2
+        or len(set(items)) != len(items)
+        or len(items) > 8
+        or not all(_good_item(i, language) for i in items)
+    ):
+        return None
+    if "\n" in text.strip():
+        return None  # a run of bullet lines: asked about through its point's list questions, not as one prompt
+    # the whole sentence that holds the items, never a clause cut out of it
+    statement = _statement(text, language)
+    spans = _item_spans(statement, items)
+    if spans is None:
+        return None
+    before, after = statement[: spans[0][0]], statement[spans[-1][1] :]
+    prefix, suffix = _affixes(items)
+    return _Items(
+        items,
+        statement,
+        before,
+        after,
+        _items_cloze(statement, items, spans, before, after, language),
+        prefix,
+        suffix,
+        range(min(map(len, items)) - 1, max(map(len, items)) + 2),
+        # a question is asked only of up to six items with words around them: else nothing to look for
+        len(items) <= 6 and _has_letters(before + after, 2 if language == "en" else 4),
+    )
+
+
+def _items_cloze(
+    text: str, items: tuple[str, ...], spans: list[tuple[int, int]], before: str, after: str, language: str
+) -> tuple[str, tuple[str, ...]] | None:
+    """The sentence with each item (or the part in which the items differ) blanked, and the answers."""
+    if not all(blankable(i, language) for i in items):
+        return None
+    # inside quotation marks a saying is recalled item by item ("水能载舟，亦能覆舟"), never cut inside
+    quoted = _open_quote(before)
+    varying = None if quoted else _skeleton(items)
+    if varying is None and all(len(i) <= (30 if language == "en" else 8) for i in items):
+        varying = [(0, len(i)) for i in items]
+    if varying is None:
+        return None
+    out, answers, last = [before], [], spans[0][0]
+    for n, ((s, _), (vs, ve), item) in enumerate(zip(spans, varying, items, strict=True), start=1):
+        out.append(text[last:s] + item[:vs] + "{{" + str(n) + "}}" + item[ve:])
+        answers.append(item[vs:ve])
+        last = s + len(item)
+    if not all(blankable(a, language) or len(varying) > 2 for a in answers):
+        return None
+    return "".join(out) + after, tuple(answers)
+
+
 def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
     lang = ix.language
-    items = tuple(_trim(i) for i in c.items)
-    if len(items) < 2 or len(set(items)) != len(items) or len(items) > 8 or not all(_good_item(i, lang) for i in items):
+    found = _enumeration(c.text, c.items, lang)
+    if found is None:
         return
-    if "\n" in c.text.strip():
-        return  # a run of bullet lines: asked about through its point's list questions, not as one prompt
-    # the whole sentence that holds the items, never a clause cut out of it
-    text = _statement(c.text, lang)
-    spans = _item_spans(text, items)
-    if spans is None:
-        return
-    before, after = text[: spans[0][0]], text[spans[-1][1] :]
+    items, text, before, after = found.items, found.text, found.before, found.after
     counts = _counts("count", len(items))
     subject = _trim(c.subject)
-    if "cloze" in types and all(blankable(i, lang) for i in items):
-        # inside quotation marks a saying is recalled item by item ("水能载舟，亦能覆舟"), never cut inside
-        quoted = _open_quote(before)
-        varying = None if quoted else _skeleton(items)
-        if varying is None and all(len(i) <= (30 if lang == "en" else 8) for i in items):
-            varying = [(0, len(i)) for i in items]
-        if varying is not None:
-            out, answers, last = [before], [], spans[0][0]
-            for n, ((s, _), (vs, ve), item) in enumerate(zip(spans, varying, items, strict=True), start=1):
-                out.append(text[last:s] + item[:vs] + "{{" + str(n) + "}}" + item[ve:])
-                answers.append(item[vs:ve])
-                last = s + len(item)
-            if all(blankable(a, lang) or len(varying) > 2 for a in answers):
-                yield (
-                    "cloze",
-                    {"blanked": "".join(out) + after, "subject": subject, **counts},
-                    {"answer": tuple(answers)},
-                )
+    if "cloze" in types and found.cloze is not None:
+        blanked, answers = found.cloze
+        yield "cloze", {"blanked": blanked, "subject": subject, **counts}, {"answer": answers}
     if "multiple" in types:
         wanted = set(items)
         clause = text
-        prefix, suffix = _affixes(items)
-        lengths = range(min(map(len, items)) - 1, max(map(len, items)) + 2)
+        prefix, suffix, lengths = found.prefix, found.suffix, found.lengths
 
         verdicts: dict[str, bool] = {}  # the walks meet the same items again and again
 
@@ -834,8 +928,7 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
 
         distractors: list[str] = []
         need = max(1, 4 - len(items))
-        # a question is asked only of up to six items with words around them: else nothing to look for
-        askable = len(items) <= 6 and _has_letters(before + after, 2 if lang == "en" else 4)
+        askable = found.askable
         if askable and (prefix or suffix):  # without a shared affix nothing is alike: no need to walk
             # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
             final = items[0][-1]
@@ -855,13 +948,13 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
                 "multiple",
                 {"blanked": before + _gap(lang) + after, "subject": subject, **counts},
                 {
-                    "answer": tuple(items),
+                    "answer": items,
                     "choices": choices,
                     "shuffle": True,
                 },
             )
     if "list" in types and subject:
-        yield "list", {"subject": subject, "blanked": "", **counts}, {"answer": tuple(items)}
+        yield "list", {"subject": subject, "blanked": "", **counts}, {"answer": items}
 
 
 _BOOK_ATTRIBUTION = re.compile(r"^《[^《》]+》$")
@@ -891,6 +984,7 @@ def _attribution_family(attribution: str, language: str) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=1 << 12)  # asked of every other attribution of a document for each quote
 def _attribution_kind(attribution: str, language: str) -> str:
     """'document' for a report, a law or a book, 'person' for anyone else."""
     a = attribution.strip().lower()
@@ -992,31 +1086,45 @@ def _point_children(
         )
 
 
-def _sentence_blanks(
-    ix: _Index, sentence: str, terms: list[str], used_terms: set[str]
-) -> Iterator[tuple[str, str, str]]:
-    """(source, blanked sentence, answer) for the named documents, numbers and key terms of a sentence."""
-    lang = ix.language
-    words = _words()
+@functools.lru_cache(maxsize=1 << 16)  # the documents of a set repeat sentences
+def _sentence_prompt(line: str, language: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
+    """A sentence of a point's text as a prompt, with the blanks on its named document and its number
+    (see :func:`_sentence_blanks`); None for a sentence that announces a list and says nothing itself."""
+    if _lead_in(line):
+        return None  # "Typical forms of active recall:"
+    # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
+    sentence = _statement(line, language)
+    return sentence, tuple(_sentence_blanks(sentence, language))
+
+
+def _sentence_blanks(sentence: str, language: str) -> Iterator[tuple[str, str, str]]:
+    """(source, blanked sentence, answer) for the named document and the number of a sentence."""
     for m in _BOOK.finditer(sentence) if "《" in sentence else ():
         name = m.group(1)
-        if sentence.count(name) == 1 and blankable(name, lang):
+        if sentence.count(name) == 1 and blankable(name, language):
             yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
             break
-    for start, end in _numbers(sentence, words, lang):
+    for start, end in _numbers(sentence, _words(), language):
         number = sentence[start:end]
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
             break
-    for term in [t for t in terms if t in sentence]:  # few of the key terms stand in any one sentence
+
+
+def _term_blank(
+    sentence: str, language: str, terms: list[str], used_terms: set[str]
+) -> tuple[tuple[str, str, str], ...]:
+    """(source, blanked sentence, answer) for the first key term of a sentence not blanked before, if any."""
+    # few of the key terms stand in any one sentence: they are picked out without a Python loop
+    for term in filter(sentence.__contains__, terms):
         if term in used_terms or sentence.count(term) != 1:
             continue
         at = sentence.find(term)
-        if lang == "en" and not _word_bounded(sentence, at, at + len(term)):
+        if language == "en" and not _word_bounded(sentence, at, at + len(term)):
             continue
         used_terms.add(term)
-        yield "sentence-term", sentence[:at] + "{{1}}" + sentence[at + len(term) :], term
-        break
+        return (("sentence-term", sentence[:at] + "{{1}}" + sentence[at + len(term) :], term),)
+    return ()
 
 
 @functools.cache
@@ -1035,18 +1143,18 @@ def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tu
             yield m.start(), m.end()
     if language == "en":
         return
-    measures = words["zh_measures"]
-    for m in _numeral_runs(words["zh_numerals"]).finditer(sentence):
+    for m in _counted_runs(words["zh_numerals"], words["zh_measures"]).finditer(sentence):
         i, j = m.span()
-        if j < len(sentence) and sentence[j] in measures and (j - i >= 2 or m.group() not in "一两"):
+        if j - i >= 2 or m.group() not in "一两":
             yield i, j
 
 
 @functools.cache
-def _numeral_runs(numerals: str) -> re.Pattern[str]:
-    """Longest runs of Chinese numeral characters (一百二十), found in one C-level scan (spelled as _DIGITS is)."""
+def _counted_runs(numerals: str, measures: str) -> re.Pattern[str]:
+    """Whole runs of Chinese numeral characters (一百二十) followed by a measure word (个, 条), found in one
+    C-level scan: a run starts after no numeral and is never cut short (spelled to be searched as _DIGITS is)."""
     run = f"[{re.escape(numerals)}]"
-    return re.compile(f"{run}{run}*")
+    return re.compile(f"{run}(?<!{run}{run}){run}*+(?=[{re.escape(measures)}])")
 
 
 # ---------------------------------------------------------------- assembly
@@ -1074,7 +1182,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
     lang = ix.language
     # each wording is cut at its placeholders once per document, not once per question
     ranked = {
-        key: [(t, priority[t.name], parts) for t in group if (parts := t.parts(lang)) is not None]
+        key: [(t, priority[t.name], parts, _bare(parts)) for t in group if (parts := t.parts(lang)) is not None]
         for key, group in groups.items()
     }
     kept: list[_Draft] = []
@@ -1084,8 +1192,8 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
 
     def render(source: str, qtype: str, values: dict[str, str]) -> tuple[Template, int, str] | None:
         """The first template of the source and type that the values fill, its rank and its prompt."""
-        for template, rank, parts in ranked.get((source, qtype), ()):
-            prompt = fill(parts, values)
+        for template, rank, parts, bare in ranked.get((source, qtype), ()):
+            prompt = (values.get(bare) or None) if bare else fill(parts, values)
             if prompt is not None:
                 return template, rank, prompt
         return None
@@ -1106,7 +1214,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
         point: str | None,
         sentence: str,
     ) -> None:
-        earlier = rendered.pop((source, qtype), None)
+        earlier = rendered.pop((source, qtype), None) if rendered else None
         found = earlier[1] if earlier is not None and earlier[0] is values else render(source, qtype, values)
         if found is None:
             return
@@ -1121,10 +1229,7 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
             kept.append(draft)
 
     wanted = {s for s, _ in groups}
-    for c in doc.claims:
-        pos = ix.place(c.point)
-        if _on_truncated_text(ix, c.point, c.text):
-            continue
+    for c, pos in ix.claims:
         emitting: list[tuple[str, Builder]] = []
         if c.kind in ("definition", "principle") and c.predicate:
             emitting.append(("claim-predicate", _claim_predicate(ix, pos, c, types)))
@@ -1157,6 +1262,11 @@ def generate(doc: Document, options: GenerateOptions = GenerateOptions()) -> tup
     return _finish(ix, kept, options)
 
 
+def _bare(parts: tuple[str, ...]) -> str:
+    """The placeholder a wording is made of alone ("{blanked}", most templates), as :func:`fill` reads it, or ""."""
+    return parts[1] if len(parts) == 3 and not parts[0] and not parts[2] else ""
+
+
 def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     ranked = [t.term for t in sorted(ix.doc.terms, key=lambda t: (-t.weight, t.term))]
     if ix.language == "en":
@@ -1176,16 +1286,17 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
     for p in ix.doc.points:
         if p.truncated:
             continue
+        pid = p.id
         for s in ix.sentences(p.text):
             # p is not truncated: only the unfinished last sentence of the document can cut s short
-            if owner.get(s) != p.id or (tail and _on_truncated_text(ix, p.id, s)):
-                continue
+            if owner.get(s) != pid or (tail and _on_truncated_text(ix, pid, s)):
+                continue  # a sentence the point says twice is asked about once
             owner[s] = ""  # once per sentence
-            if _lead_in(s):
-                continue  # "Typical forms of active recall:" announces a list and says nothing itself
-            # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
-            sentence = _statement(s, language)
-            for source, blanked, answer in _sentence_blanks(ix, sentence, terms, used_terms):
+            prompt = _sentence_prompt(s, language)
+            if prompt is None:
+                continue
+            sentence, blanks = prompt
+            for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
                 emit(
                     source,
                     "cloze",
@@ -1282,15 +1393,32 @@ def _fit(language: str, d: _Draft) -> bool:
     :func:`_shown`): shuffling changes which rule a draft breaks, never whether it breaks one.
     """
     shuffled = d.shuffle and bool(d.choices)
-    return not _problems(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
+    return _keeps_rules(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
 
 
-def _shown(ix: _Index, d: _Draft, options: GenerateOptions) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """The id of a kept draft, its answer and its choices as shown."""
+@functools.lru_cache(maxsize=1 << 14)  # the documents of a set repeat claims and sentences, and so drafts
+def _keeps_rules(
+    language: str,
+    qtype: str,
+    prompt: str,
+    answer: tuple[str, ...],
+    choices: tuple[str, ...],
+    truth: bool | None,
+    correction: str,
+    shuffled: bool,
+) -> bool:
+    """Whether a draft of these fields breaks none of the quality rules (see :func:`_problems`)."""
+    return not _problems(language, qtype, prompt, answer, choices, truth, correction, shuffled)
+
+
+def _shown(
+    ix: _Index, d: _Draft, options: GenerateOptions, rng: random.Random
+) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """The id of a kept draft, its answer and its choices as shown (``rng`` is seeded here for each draft)."""
     qid = short_hash(ix.doc.id, d.anchor, d.template.name, d.discriminator, length=12)
     choices = d.choices
     if d.shuffle and choices:
-        rng = random.Random(f"{options.seed}:{qid}")
+        rng.seed(f"{options.seed}:{qid}")  # as random.Random(...) is, without a new generator per draft
         shuffled = list(choices)
         rng.shuffle(shuffled)
         if d.type == "order" and tuple(shuffled) == d.answer:
@@ -1319,8 +1447,9 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
     # tags: each is built once
     sources: dict[tuple[str | None, str], Source] = {}
     tag_sets: dict[tuple[str, str | None], tuple[str, ...]] = {}
+    rng = random.Random()
     for d in kept:
-        qid, answer, choices = _shown(ix, d, options)
+        qid, answer, choices = _shown(ix, d, options, rng)
         source = sources.get((d.point, d.sentence))
         if source is None:
             source = sources[d.point, d.sentence] = record(
@@ -1363,12 +1492,13 @@ def _questions(ix: _Index, kept: list[_Draft], options: GenerateOptions) -> Iter
 
 def _cap_cloze_per_sentence(kept: list[_Draft], cap: int) -> list[_Draft]:
     per_sentence: dict[str, int] = {}
+    limit = max(cap, 0)
     out = []
     for d in kept:
         if d.type == "cloze":
             key = _norm(d.sentence)
-            per_sentence[key] = per_sentence.get(key, 0) + 1
-            if per_sentence[key] > max(cap, 0):
+            count = per_sentence[key] = per_sentence.get(key, 0) + 1
+            if count > limit:
                 continue
         out.append(d)
     return out
@@ -1397,19 +1527,25 @@ def _balance(ix: _Index, kept: list[_Draft], mix: bool) -> list[_Draft]:
         by_type: dict[str, list[_Draft]] = {}
         for d in members:
             by_type.setdefault(d.type, []).append(d)
-        chosen: dict[str, list[_Draft]] = {}
+        limits = dict.fromkeys(by_type, cap)
+        if mix and "cloze" in by_type:
+            others = sum(min(len(v), cap) for t, v in by_type.items() if t != "cloze")
+            limits["cloze"] = min(cap, max(SECTION_CLOZE_FLOOR, others))
+        # the caller puts the drafts in document order: the order they are chosen in is not kept,
+        # and a type within its limit keeps all its drafts without ranking them
         for qtype, group in by_type.items():
-            rank: dict[tuple[str, str], int] = {}
-            ranked = []
-            for d in group:
-                key = (d.point or "", d.template.name)
-                rank[key] = rank.get(key, 0) + 1
-                ranked.append((d.priority, rank[key], d.seq, d))
-            ranked.sort()  # each draft's seq is its own: two drafts are never compared themselves
-            chosen[qtype] = [d for *_, d in ranked[:cap]]
-        if mix and "cloze" in chosen:
-            others = sum(len(v) for t, v in chosen.items() if t != "cloze")
-            chosen["cloze"] = chosen["cloze"][: max(SECTION_CLOZE_FLOOR, others)]
-        for group in chosen.values():
-            out.extend(group)
+            limit = limits[qtype]
+            out.extend(group if len(group) <= limit else _ranked(group)[:limit])
     return out
+
+
+def _ranked(group: list[_Draft]) -> list[_Draft]:
+    """Drafts of one type by template, then round-robin over their points (see :func:`_balance`)."""
+    rank: dict[tuple[str, str], int] = {}
+    ranked = []
+    for d in group:
+        key = (d.point or "", d.template.name)
+        rank[key] = rank.get(key, 0) + 1
+        ranked.append((d.priority, rank[key], d.seq, d))
+    ranked.sort()  # each draft's seq is its own: two drafts are never compared themselves
+    return [d for *_, d in ranked]
