@@ -163,8 +163,11 @@ def clean_file(path: str | Path, options: CleanOptions = CleanOptions()) -> Clea
 
 
 def extract_file(path: str | Path, options: CleanOptions = CleanOptions()) -> Document:
+    """The Document of the file at ``path``; the caches of the previous document are emptied first (see memo)."""
     from .extract import extract
+    from .memo import new_document
 
+    new_document()
     doc = extract(clean_file(path, options), doc_id=document_id(path))
     return replace(doc, source=printable_path(doc.source))
 

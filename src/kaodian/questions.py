@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import UnknownQuestionTypeError
+from .memo import per_document
 from .model import BLANK, QUESTION_TYPES, Claim, Document, Point, Question, Source, record
 from .names import short_hash, slug
 from .options import GenerateOptions
@@ -125,7 +126,7 @@ def _trim(s: str) -> str:
 _NOT_WORD = re.compile(r"[\W_][\W_]*")  # [\W_]+, spelled to be searched fast (see _DIGITS)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@per_document(1 << 16)
 def _norm(s: str) -> str:
     return _NOT_WORD.sub("", s.lower())
 
@@ -145,7 +146,7 @@ def _has_letters(s: str, n: int) -> bool:
     return _AT_LEAST[n].search(s) is not None
 
 
-@functools.lru_cache(maxsize=1 << 16)  # asked of the same candidates again and again by the distractor search
+@per_document(1 << 16)  # asked of the same candidates again and again by the distractor search
 def blankable(text: str, language: str) -> bool:
     """Whether ``text`` may be a blank or an answer: words, not a stop word or punctuation."""
     t = text.strip()
@@ -165,7 +166,7 @@ def sentences(text: str, language: str) -> list[str]:
     return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
-@functools.lru_cache(maxsize=1 << 14)  # the documents of a set repeat lines
+@per_document(1 << 14)  # a point's text holds its children's lines
 def _line_sentences(line: str, language: str) -> tuple[str, ...]:
     """The sentences of one line of text (see :func:`sentences`)."""
     return tuple(sentences(line, language))
@@ -190,7 +191,7 @@ def _unmark(text: str) -> str:
     return text[m.end() :] if m and m.end() < len(text) else text
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a sentence is read by the index, the drafts and its parent points
+@per_document(1 << 16)  # a sentence is read by the index, the drafts and its parent points
 def _statement(text: str, language: str) -> str:
     """A claim or a line as a sentence: without its point marker, with an end mark instead of ";" or none."""
     t = _unmark(text.strip()).strip().rstrip("，、；：,;:")
@@ -256,7 +257,7 @@ def _size(text: str, language: str) -> int:
     return len(text.split()) if language == "en" else len(text)
 
 
-@functools.lru_cache(maxsize=1 << 14)  # the index and the builders both ask for a claim's head
+@per_document(1 << 14)  # the index and the builders both ask for a claim's head
 def _head(predicate: str, language: str) -> str:
     """The head noun of a predicate: 执政能力的根本指标 -> 根本指标; the driving force of X -> driving force."""
     words = _words()
@@ -298,7 +299,7 @@ def _shared_prefix(items: Sequence[str]) -> int:
     return n
 
 
-@functools.lru_cache(maxsize=1 << 14)  # asked by the cloze and by the choice question of the same items
+@per_document(1 << 14)  # asked by the cloze and by the choice question of the same items
 def _affix_lengths(items: tuple[str, ...]) -> tuple[int, int]:
     """The lengths of the prefix and of the (non-overlapping) suffix all items share."""
     shortest = min(map(len, items))
@@ -532,7 +533,7 @@ def _sort_entries(ix: _Index) -> None:
                 by_len.setdefault((shape, _size(entry[1], ix.language)), []).append(entry)
 
 
-@functools.lru_cache(maxsize=1 << 16)  # a sentence stands in the text of each of its enclosing points
+@per_document(1 << 16)  # a sentence stands in the text of each of its enclosing points
 def _sentence_heads(sentence: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """(head, shape, subject) of the "X是……的Y" clauses of a sentence: more distractors than the claims give."""
     # a clause is asked only with 的 after its 是: so is the sentence, after its first 是
@@ -697,7 +698,7 @@ class _Predicate:
     genus: bool  # see _genus
 
 
-@functools.lru_cache(maxsize=1 << 12)  # a claim repeated by the documents of a set is read once
+@per_document(1 << 12)  # the index and the claim's builders both read it
 def _predicate(kind: str, claim: str, subject: str, predicate: str, language: str) -> _Predicate | None:
     """The head of a claim's predicate and the sentence around it, or None when no question is asked about it."""
     head = _head(predicate, language)
@@ -842,7 +843,7 @@ class _Items:
     askable: bool  # whether a multiple choice may be asked about the items
 
 
-@functools.lru_cache(maxsize=1 << 12)  # a claim repeated by the documents of a set is read once
+@per_document(1 << 12)  # the cloze, choice and list builders read the same items
 def _enumeration(text: str, raw_items: tuple[str, ...], language: str) -> _Items | None:
     """The parts of an enumeration claim's questions that do not depend on its document, or None
     when its items are no question's (too few or many, repeated, clauses, not in one line of text)."""
@@ -984,7 +985,7 @@ def _attribution_family(attribution: str, language: str) -> list[str]:
     return out
 
 
-@functools.lru_cache(maxsize=1 << 12)  # asked of every other attribution of a document for each quote
+@per_document(1 << 12)  # asked of every other attribution of a document for each quote
 def _attribution_kind(attribution: str, language: str) -> str:
     """'document' for a report, a law or a book, 'person' for anyone else."""
     a = attribution.strip().lower()
@@ -1086,7 +1087,7 @@ def _point_children(
         )
 
 
-@functools.lru_cache(maxsize=1 << 16)  # the documents of a set repeat sentences
+@per_document(1 << 16)  # a sentence stands in the text of each of its enclosing points
 def _sentence_prompt(line: str, language: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
     """A sentence of a point's text as a prompt, with the blanks on its named document and its number
     (see :func:`_sentence_blanks`); None for a sentence that announces a list and says nothing itself."""
@@ -1396,7 +1397,7 @@ def _fit(language: str, d: _Draft) -> bool:
     return _keeps_rules(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
 
 
-@functools.lru_cache(maxsize=1 << 14)  # the documents of a set repeat claims and sentences, and so drafts
+@per_document(1 << 14)  # drafts of one claim or sentence share their verdicts
 def _keeps_rules(
     language: str,
     qtype: str,

@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 from .. import datafiles
 from ..fsutil import atomic_path
+from ..memo import per_document
 from ..model import BLANK, Question
 from ..names import slug
 from ..options import BuildOptions
@@ -168,7 +169,7 @@ def note_types() -> list[NoteType]:
 # ---------------------------------------------------------------- text
 
 
-@functools.lru_cache(maxsize=1 << 14)  # the same sentences and section titles come back note after note
+@per_document(1 << 14)  # the same sentences and section titles come back note after note
 def html_text(text: str) -> str:
     """Text as HTML that Anki shows as written: escaped, line breaks kept, no cloze/template/media syntax."""
     return _html_text(text)
@@ -303,7 +304,7 @@ def deck_name(q: Question, override: str | None = None) -> str:
     return _deck_name(q.source.title, q.source.document, q.source.section[:1], override)
 
 
-@functools.lru_cache(maxsize=4096)  # every question of a section goes to the same deck
+@per_document(4096)  # every question of a section goes to the same deck
 def _deck_name(title: str, document: str, section: tuple[str, ...], override: str | None) -> str:
     if override and override.strip():
         top = "::".join(p for p in (" ".join(part.split()) for part in override.split("::")) if p)
@@ -314,7 +315,7 @@ def _deck_name(title: str, document: str, section: tuple[str, ...], override: st
     return f"{top}::{part}" if part else top
 
 
-@functools.lru_cache(maxsize=4096)  # the same few tags (document, type, section) on every note
+@per_document(4096)  # the same few tags (document, type, section) on every note
 def _tag(text: str) -> str:
     return _TAG_SPACE.sub("_", text.strip())
 
@@ -327,7 +328,7 @@ def note_tags(q: Question) -> tuple[str, ...]:
     return _note_tags(q.source.document or q.source.title, q.type, q.source.section[:1], q.tags)
 
 
-@functools.lru_cache(maxsize=4096)  # the questions of a section and type share their tags
+@per_document(4096)  # the questions of a section and type share their tags
 def _note_tags(document: str, question_type: str, section: tuple[str, ...], own: tuple[str, ...]) -> tuple[str, ...]:
     wanted = ["kaodian", _slug(document), question_type, *map(_slug, section), *own]
     out: list[str] = []
@@ -341,7 +342,7 @@ def section_html(q: Question) -> str:
     return _section_html((q.source.title, *q.source.section))
 
 
-@functools.lru_cache(maxsize=4096)  # every question of a section has the same path
+@per_document(4096)  # every question of a section has the same path
 def _section_html(path: tuple[str, ...]) -> str:
     return " › ".join(html_text(p) for p in path if p)
 

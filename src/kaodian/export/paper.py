@@ -20,6 +20,7 @@ from typing import Any, NamedTuple
 
 from .. import datafiles
 from ..errors import InputError
+from ..memo import per_document
 from ..model import Question
 from ..options import QuizOptions
 
@@ -134,14 +135,14 @@ class Paper:
 _EM = {"W": 1.0, "F": 1.0, "A": 0.55, "H": 0.55, "N": 0.55, "Na": 0.55}
 
 
-@functools.lru_cache(maxsize=1 << 12)  # choices and answers come back question after question
+@per_document(1 << 12)  # choices and answers come back question after question
 def display_width(text: str) -> float:
     """Width in em: CJK and full-width characters are 1, the rest about half."""
     # summed character by character, in order, so that the float is the same for the same text
     return sum(map(_EM.__getitem__, map(unicodedata.east_asian_width, text)))
 
 
-@functools.lru_cache(maxsize=1 << 12)  # the same answers come back in a paper and in its versions
+@per_document(1 << 12)  # the same answers come back in a paper and in its versions
 def blank_em(answer: str) -> int:
     """The width of a blank for ``answer``: its own width and a little room, at least 4 em."""
     return max(4, math.ceil(display_width(answer)) + 2)

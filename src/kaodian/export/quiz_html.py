@@ -10,6 +10,7 @@ from html import escape
 from typing import Any
 
 from .. import datafiles
+from ..memo import per_document
 from ..model import BLANK, Question
 from .paper import LETTERS, Item, Paper, Section, answer_lines, blank_em, key_answer, source_text, strings
 
@@ -22,7 +23,7 @@ def _css() -> str:
 _SPECIAL = re.compile("[&<>\"']")
 
 
-@functools.lru_cache(maxsize=1 << 14)  # choices, answers and sources come back question after question
+@per_document(1 << 14)  # choices, answers and sources come back question after question
 def _e(text: str) -> str:
     # most text has nothing to escape: one search costs less than escape()'s five replaces
     return escape(text, quote=True) if _SPECIAL.search(text) else text
@@ -78,7 +79,7 @@ def _choices(out: list[str], item: Item, fixed: _Fixed) -> None:
     out.append("</ol>")
 
 
-@functools.lru_cache(maxsize=1 << 12)  # the same answers come back in a paper and in its versions
+@per_document(1 << 12)  # the same answers come back in a paper and in its versions
 def _answer_blank(answer: str) -> str:
     return _blank(blank_em(answer))
 
