@@ -336,10 +336,11 @@ class _Found(NamedTuple):
     attribution: str = ""
     items: tuple[str, ...] = ()
     key: str = ""  # the text the claim's id is derived from, when not its text
+    # [2:8], (kind, text, subject, predicate, attribution, items), is what a Claim takes after its id and point, in
+    # its order: one slice gives the Claim's fields and the key a duplicate is found by
 
     def claim(self, cid: str) -> Claim:
-        return Claim(id=cid, point=self.point, kind=self.kind, text=self.text, subject=self.subject,
-                     predicate=self.predicate, attribution=self.attribution, items=self.items)  # fmt: skip
+        return Claim(cid, self.point, *self[2:8])
 
 
 def _found(
@@ -929,7 +930,7 @@ def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int
     elif spans is None:
         spans = sentences(unit.text)
     quotes = _quotes(unit.text, language, spans)
-    return [f.claim("") for f in _unit_found(unit, language, spans, quotes, parts)]
+    return [f.claim("") for f in _unit_found(unit, language, spans, quotes, parts, set())]
 
 
 _offset = operator.itemgetter(0)  # of a _Found
@@ -940,9 +941,16 @@ def _unit_found(
     language: str,
     spans: Sequence[tuple[int, int]],
     quotes: Iterable[_Quote],
-    parts: Sequence[Sequence[tuple[int, int]]] | None = None,
+    parts: Sequence[Sequence[tuple[int, int]]] | None,
+    done: set[str],
 ) -> list[_Found]:
-    """The claims of one paragraph; ``parts`` are the clauses of each sentence (of a Chinese one), if known."""
+    """The claims of one paragraph; ``parts`` are the clauses of each sentence (of a Chinese one), if known.
+
+    ``done`` holds the Chinese sentences already looked at in the document, and takes this paragraph's. A sentence
+    seen before yields the same definitions, principles and parallel runs (they are found in its own text), which the
+    document drops as duplicates: they are not looked for again. Its lists are, as they also depend on where the
+    paragraph's segmentation puts word boundaries.
+    """
     found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
     text = unit.text
     if language == "zh":
@@ -954,13 +962,16 @@ def _unit_found(
             parts = _sentence_clauses(text, spans)
         for (s, e), clauses in zip(spans, parts, strict=True):
             sentence = text[s:e]
-            if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
-                found.extend(_zh_sentence_claims(text, s, e, unit.point, clauses))
+            new = sentence not in done
+            if new:
+                done.add(sentence)
+                if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
+                    found.extend(_zh_sentence_claims(text, s, e, unit.point, clauses))
             if listing and "、" in sentence:
                 lists = [f for cs, ce in clauses if "、" in text[cs:ce] and (f := _list_claim(unit, cs, ce))]
                 if lists:
                     found.extend(_in_sentence(lists, unit.point, text, s, e))
-            if len(clauses) > 1 and (parallel := _parallel_claims(text, clauses)):
+            if new and len(clauses) > 1 and (parallel := _parallel_claims(text, clauses)):
                 found.extend(_in_sentence(parallel, unit.point, text, s, e))
     else:
         for s, e in spans:
@@ -984,9 +995,10 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     """The claims of a document, each once, with ids stable across runs and body edits elsewhere."""
     out: list[Claim] = []
     coined: list[str] = []
-    seen_keys: set[tuple[object, ...]] = set()
+    seen_keys: set[tuple[Any, ...]] = set()
     seen_ids: dict[str, int] = {}
     bullets = _BulletRun(language)
+    done: set[str] = set()  # the sentences looked at
     zh = language == "zh"
     for unit in units:
         parts = None
@@ -997,22 +1009,23 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
         quotes = list(_quotes(unit.text, language, spans))
         if quotes:
             coined.extend(_coinages(quotes, language))
-        found = _unit_found(unit, language, spans, quotes, parts)
+        found = _unit_found(unit, language, spans, quotes, parts, done)
         if bullets.lines or unit.text[:1] in _BULLETS:  # else no run ends or starts here
             found = [*bullets.feed(unit), *found]
         for f in found:
-            key = (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items)
-            if key in seen_keys:
+            fields = f[2:8]
+            if fields in seen_keys:
                 continue
-            seen_keys.add(key)
+            seen_keys.add(fields)
+            kind, text, subject, _, attribution, items = fields
             # an enumeration keeps the id of its clause, so widening its text to the sentence changes no id
-            base = "c" + short_hash(doc_id, f.kind, f.key or f.text, f.subject, f.attribution, "\x1e".join(f.items))
-            seen_ids[base] = seen_ids.get(base, 0) + 1
-            cid = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
-            out.append(f.claim(cid))
+            base = "c" + short_hash(doc_id, kind, f.key or text, subject, attribution, "\x1e".join(items))
+            n = seen_ids.get(base, 0) + 1
+            seen_ids[base] = n
+            out.append(Claim(base if n == 1 else f"{base}-{n}", f.point, *fields))
     for f in bullets.feed(None):
         base = "c" + short_hash(doc_id, f.kind, f.text, "\x1e".join(f.items))
-        if (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items) not in seen_keys:
+        if f[2:8] not in seen_keys:
             out.append(Claim(id=base, point=f.point, kind=f.kind, text=f.text, items=f.items))
     return Findings(tuple(out), tuple(coined))
 
