@@ -983,6 +983,11 @@ def _unit_found(
     return found
 
 
+def _segmented_alike(a: Unit, b: Unit) -> bool:
+    """Whether two paragraphs of one text have the same segmentation, and so the same word boundaries."""
+    return a.words == b.words and a.tagged == b.tagged
+
+
 @dataclass(frozen=True)
 class Findings:
     """What the claim finder found in a document: its claims and its quoted coinages."""
@@ -999,17 +1004,26 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     seen_ids: dict[str, int] = {}
     bullets = _BulletRun(language)
     done: set[str] = set()  # the sentences looked at
+    # the paragraphs looked at, by text: the first with that text, and its coinages
+    paragraphs: dict[str, tuple[Unit, list[str]]] = {}
     zh = language == "zh"
     for unit in units:
-        parts = None
-        if zh:
-            spans, parts = sentence_clauses(unit.text)
+        first = paragraphs.get(unit.text)
+        if first is not None and _segmented_alike(first[0], unit):
+            # a paragraph seen before yields the same claims, all dropped below as duplicates, and the same coinages
+            coined.extend(first[1])
+            found = []
         else:
-            spans = sentences(unit.text)
-        quotes = list(_quotes(unit.text, language, spans))
-        if quotes:
-            coined.extend(_coinages(quotes, language))
-        found = _unit_found(unit, language, spans, quotes, parts, done)
+            parts = None
+            if zh:
+                spans, parts = sentence_clauses(unit.text)
+            else:
+                spans = sentences(unit.text)
+            quotes = list(_quotes(unit.text, language, spans))
+            coins = list(_coinages(quotes, language)) if quotes else []
+            coined.extend(coins)
+            paragraphs.setdefault(unit.text, (unit, coins))
+            found = _unit_found(unit, language, spans, quotes, parts, done)
         if bullets.lines or unit.text[:1] in _BULLETS:  # else no run ends or starts here
             found = [*bullets.feed(unit), *found]
         for f in found:
