@@ -52,9 +52,10 @@ class Unit:
     @functools.cached_property
     def bounds(self) -> list[int] | None:
         """The offsets where words start and end, or None without a segmentation that matches the text."""
-        words = self.words or tuple(map(operator.itemgetter(0), self.tagged))
-        if not words:
+        if not (self.words or self.tagged):
             return None
+        # the words' lengths straight from the tagged pairs, without a tuple of the words in between
+        words = self.words or map(operator.itemgetter(0), self.tagged)
         out = list(itertools.accumulate(map(len, words), initial=0))
         return out if out[-1] == len(self.text) else None
 
@@ -373,15 +374,14 @@ def _in_sentence(found: list[_Listing], point: str | None, text: str, s: int, e:
     ]
 
 
-def _zh_sentence_claims(
-    text: str, s: int, e: int, point: str | None, parts: Sequence[tuple[int, int]]
-) -> Iterator[_Found]:
+def _zh_sentence_claims(text: str, s: int, e: int, point: str | None, parts: Sequence[tuple[int, int]]) -> list[_Found]:
     pats = _patterns()
+    out: list[_Found] = []
     sentence = text[s:e]
     if "所" in sentence and (m := pats["suowei"].search(sentence)):
         subject, predicate = m.group(1).strip(), m.group(2).strip().rstrip("。")
         if _good_subject(subject):
-            yield _found(s + m.start(), point, "definition", m.group(0), subject, predicate)
+            out.append(_found(s + m.start(), point, "definition", m.group(0), subject, predicate))
     last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
     # (clause start, what comes before its 是) of the clauses since, which hold no claim: their subject, if
     # good, is the last one ("人民是历史的创造者，是……的根本动力"); few clauses need it, so it waits until one does
@@ -402,7 +402,7 @@ def _zh_sentence_claims(
             unclaimed.clear()
             if last_subject is not None:
                 span = text[last_subject[0] : ce]
-                yield _found(last_subject[0], point, kind, span, last_subject[1], predicate)
+                out.append(_found(last_subject[0], point, kind, span, last_subject[1], predicate))
             continue
         last_subject = (cs, subject)
         unclaimed.clear()
@@ -413,9 +413,10 @@ def _zh_sentence_claims(
             longer = predicate + rest
             # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
             if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
-                yield _found(cs, point, kind, whole, subject, longer, key=clause)
+                out.append(_found(cs, point, kind, whole, subject, longer, key=clause))
                 continue
-        yield _found(cs, point, kind, clause, subject, predicate)
+        out.append(_found(cs, point, kind, clause, subject, predicate))
+    return out
 
 
 def _latest_subject(last: tuple[int, str] | None, unclaimed: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
@@ -519,11 +520,12 @@ class _Quote(NamedTuple):
     speaker: str
 
 
-def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> Iterator[_Quote]:
+def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> list[_Quote]:
     """Every quoted span of ``text`` with the speaker named before (or, in English, after) it."""
     if not ("“" in text or "「" in text or "『" in text or '"' in text):
-        return  # what _QUOTE_OPENERS finds, without a regex scan of every paragraph
+        return []  # what _QUOTE_OPENERS finds, without a regex scan of every paragraph
     sentence_starts = [s for s, _ in (sentences(text) if spans is None else spans)] or [0]
+    out: list[_Quote] = []
     k = 0
     for qs, qe in quoted_spans(text):
         content = text[qs:qe].strip()
@@ -533,7 +535,8 @@ def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = 
             k += 1
         prefix = text[sentence_starts[k] : qs - 1]
         speaker = _zh_speaker(prefix) if language == "zh" else _en_speaker(prefix, text[qe + 1 : qe + 80])
-        yield _Quote(qs, qe, content, speaker)
+        out.append(_Quote(qs, qe, content, speaker))
+    return out
 
 
 def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> Iterator[str]:
@@ -556,20 +559,21 @@ def _coinages(quotes: Iterable[_Quote], language: str) -> Iterator[str]:
 
 def _quote_claims(
     text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]
-) -> Iterator[_Found]:
+) -> list[_Found]:
     pats = _patterns()
+    out: list[_Found] = []
     covered_until = -1
     for q in quotes:
         said = q.content.rstrip("，,。.!?！？")
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
-            yield _found(q.start, point, "quote", said, attribution=q.speaker)
+            out.append(_found(q.start, point, "quote", said, attribution=q.speaker))
     if language != "zh":
-        return
+        return out
     # a strong verb found in no sentence's opening where the whole paragraph holds none
     strong = pats["zh_speech_strong"].search(text) is not None
     if not strong and "：" not in text:
-        return
+        return out
     quoted = "“" in text or "「" in text or "『" in text
     # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
     for s, e in spans:
@@ -589,7 +593,8 @@ def _quote_claims(
         speaker = _zh_speaker(text[s:end])
         said = text[end:e].strip().rstrip("。！？!?")
         if speaker and len(said) > COINAGE_MAX_ZH:
-            yield _found(end, point, "quote", said, attribution=speaker)
+            out.append(_found(end, point, "quote", said, attribution=speaker))
+    return out
 
 
 _EN_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "someone", "people", "one"})
@@ -951,7 +956,7 @@ def _unit_found(
     document drops as duplicates: they are not looked for again. Its lists are, as they also depend on where the
     paragraph's segmentation puts word boundaries.
     """
-    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
+    found = _quote_claims(unit.text, unit.point, language, spans, quotes)
     text = unit.text
     if language == "zh":
         # every definition or principle pattern holds 是, 在于 or 指, and every list 、:
@@ -1019,7 +1024,7 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
                 spans, parts = sentence_clauses(unit.text)
             else:
                 spans = sentences(unit.text)
-            quotes = list(_quotes(unit.text, language, spans))
+            quotes = _quotes(unit.text, language, spans)
             coins = list(_coinages(quotes, language)) if quotes else []
             coined.extend(coins)
             paragraphs.setdefault(unit.text, (unit, coins))
