@@ -3,10 +3,20 @@ boundaries by bisection, a subject looked up only when a clause needs it."""
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaodian.claims import Unit, _head_item, _tail_item, clauses, sentence_clauses, sentences, unit_claims
+from kaodian.claims import (
+    Unit,
+    _head_item,
+    _tail_item,
+    clauses,
+    find_claims,
+    sentence_clauses,
+    sentences,
+    unit_claims,
+)
 
 #: Clause marks, sentence ends, quote marks, "." and "1,000" make the slow forms differ from the fast one.
 _MARKED_TEXT = st.text(alphabet="是的人民，,；;：:。！？!?“”「」『』\"'‘’ 　…—.12、\n", max_size=40)
@@ -54,3 +64,32 @@ def test_a_clause_starting_with_shi_takes_the_latest_good_subject() -> None:
 
 def test_a_clause_starting_with_shi_without_a_subject_before_it_is_no_claim() -> None:
     assert unit_claims(Unit("这是常识，是推动社会发展的根本动力。", None)) == []
+
+
+_LIST = "要坚持世界观、人生观和价值观的统一。"
+_WORDS = ("要", "坚持", "世界观", "、", "人生观", "和", "价值观", "的", "统一", "。")
+_OTHER_WORDS = ("要坚", "持世界观", "、", "人生观", "和", "价值观", "的", "统一", "。")
+
+
+def _lead_words(lead: str) -> tuple[str, ...]:
+    """ "总结。" → ("总结", "。")."""
+    return (lead[:-1], lead[-1:]) if lead else ()
+
+
+@pytest.mark.parametrize("leads", [("", ""), ("总结。", "再说。")], ids=["same paragraph", "same sentence"])
+def test_a_repeated_paragraph_or_sentence_segmented_otherwise_keeps_its_own_list(leads: tuple[str, str]) -> None:
+    # a list's items end at word boundaries: the second segmentation gives another first item
+    first, second = leads
+    units = [
+        Unit(first + _LIST, "p1", words=_lead_words(first) + _WORDS),
+        Unit(second + _LIST, "p2", words=_lead_words(second) + _OTHER_WORDS),
+    ]
+    found = find_claims(units, "d").claims
+    assert [(c.point, c.items[0]) for c in found] == [("p1", "世界观"), ("p2", "持世界观")]
+
+
+def test_a_repeated_paragraph_or_sentence_gives_its_claims_once() -> None:
+    sentence = "人民是历史的创造者，是推动社会发展的根本动力。"
+    units = [Unit(sentence, "p1"), Unit("另外。" + sentence, "p2"), Unit(sentence, "p3")]
+    found = find_claims(units, "d").claims
+    assert [(c.point, c.subject, c.predicate) for c in found] == [("p1", "人民", "推动社会发展的根本动力")]

@@ -52,9 +52,10 @@ class Unit:
     @functools.cached_property
     def bounds(self) -> list[int] | None:
         """The offsets where words start and end, or None without a segmentation that matches the text."""
-        words = self.words or tuple(map(operator.itemgetter(0), self.tagged))
-        if not words:
+        if not (self.words or self.tagged):
             return None
+        # the words' lengths straight from the tagged pairs, without a tuple of the words in between
+        words = self.words or map(operator.itemgetter(0), self.tagged)
         out = list(itertools.accumulate(map(len, words), initial=0))
         return out if out[-1] == len(self.text) else None
 
@@ -336,10 +337,11 @@ class _Found(NamedTuple):
     attribution: str = ""
     items: tuple[str, ...] = ()
     key: str = ""  # the text the claim's id is derived from, when not its text
+    # [2:8], (kind, text, subject, predicate, attribution, items), is what a Claim takes after its id and point, in
+    # its order: one slice gives the Claim's fields and the key a duplicate is found by
 
     def claim(self, cid: str) -> Claim:
-        return Claim(id=cid, point=self.point, kind=self.kind, text=self.text, subject=self.subject,
-                     predicate=self.predicate, attribution=self.attribution, items=self.items)  # fmt: skip
+        return Claim(cid, self.point, *self[2:8])
 
 
 def _found(
@@ -372,15 +374,14 @@ def _in_sentence(found: list[_Listing], point: str | None, text: str, s: int, e:
     ]
 
 
-def _zh_sentence_claims(
-    text: str, s: int, e: int, point: str | None, parts: Sequence[tuple[int, int]]
-) -> Iterator[_Found]:
+def _zh_sentence_claims(text: str, s: int, e: int, point: str | None, parts: Sequence[tuple[int, int]]) -> list[_Found]:
     pats = _patterns()
+    out: list[_Found] = []
     sentence = text[s:e]
     if "所" in sentence and (m := pats["suowei"].search(sentence)):
         subject, predicate = m.group(1).strip(), m.group(2).strip().rstrip("。")
         if _good_subject(subject):
-            yield _found(s + m.start(), point, "definition", m.group(0), subject, predicate)
+            out.append(_found(s + m.start(), point, "definition", m.group(0), subject, predicate))
     last_subject: tuple[int, str] | None = None  # (clause start, subject) for clauses that start with 是
     # (clause start, what comes before its 是) of the clauses since, which hold no claim: their subject, if
     # good, is the last one ("人民是历史的创造者，是……的根本动力"); few clauses need it, so it waits until one does
@@ -401,7 +402,7 @@ def _zh_sentence_claims(
             unclaimed.clear()
             if last_subject is not None:
                 span = text[last_subject[0] : ce]
-                yield _found(last_subject[0], point, kind, span, last_subject[1], predicate)
+                out.append(_found(last_subject[0], point, kind, span, last_subject[1], predicate))
             continue
         last_subject = (cs, subject)
         unclaimed.clear()
@@ -412,9 +413,10 @@ def _zh_sentence_claims(
             longer = predicate + rest
             # not when the rest of the sentence says something else ("……，Y是Z的根本保证")
             if len(longer) <= _PREDICATE_MAX and whole.startswith(clause) and "是" not in rest:
-                yield _found(cs, point, kind, whole, subject, longer, key=clause)
+                out.append(_found(cs, point, kind, whole, subject, longer, key=clause))
                 continue
-        yield _found(cs, point, kind, clause, subject, predicate)
+        out.append(_found(cs, point, kind, clause, subject, predicate))
+    return out
 
 
 def _latest_subject(last: tuple[int, str] | None, unclaimed: Sequence[tuple[int, str]]) -> tuple[int, str] | None:
@@ -518,11 +520,12 @@ class _Quote(NamedTuple):
     speaker: str
 
 
-def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> Iterator[_Quote]:
+def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = None) -> list[_Quote]:
     """Every quoted span of ``text`` with the speaker named before (or, in English, after) it."""
     if not ("“" in text or "「" in text or "『" in text or '"' in text):
-        return  # what _QUOTE_OPENERS finds, without a regex scan of every paragraph
+        return []  # what _QUOTE_OPENERS finds, without a regex scan of every paragraph
     sentence_starts = [s for s, _ in (sentences(text) if spans is None else spans)] or [0]
+    out: list[_Quote] = []
     k = 0
     for qs, qe in quoted_spans(text):
         content = text[qs:qe].strip()
@@ -532,7 +535,8 @@ def _quotes(text: str, language: str, spans: Sequence[tuple[int, int]] | None = 
             k += 1
         prefix = text[sentence_starts[k] : qs - 1]
         speaker = _zh_speaker(prefix) if language == "zh" else _en_speaker(prefix, text[qe + 1 : qe + 80])
-        yield _Quote(qs, qe, content, speaker)
+        out.append(_Quote(qs, qe, content, speaker))
+    return out
 
 
 def coinages(text: str, language: str = "zh", spans: Sequence[tuple[int, int]] | None = None) -> Iterator[str]:
@@ -555,20 +559,21 @@ def _coinages(quotes: Iterable[_Quote], language: str) -> Iterator[str]:
 
 def _quote_claims(
     text: str, point: str | None, language: str, spans: Sequence[tuple[int, int]], quotes: Iterable[_Quote]
-) -> Iterator[_Found]:
+) -> list[_Found]:
     pats = _patterns()
+    out: list[_Found] = []
     covered_until = -1
     for q in quotes:
         said = q.content.rstrip("，,。.!?！？")
         if q.speaker and (len(said) >= 4 if language == "zh" else len(said.split()) >= 2):
             covered_until = q.end
-            yield _found(q.start, point, "quote", said, attribution=q.speaker)
+            out.append(_found(q.start, point, "quote", said, attribution=q.speaker))
     if language != "zh":
-        return
+        return out
     # a strong verb found in no sentence's opening where the whole paragraph holds none
     strong = pats["zh_speech_strong"].search(text) is not None
     if not strong and "：" not in text:
-        return
+        return out
     quoted = "“" in text or "「" in text or "『" in text
     # Unquoted speech: "马克思指出：……。" or "马克思早就指出过，……。"
     for s, e in spans:
@@ -588,7 +593,8 @@ def _quote_claims(
         speaker = _zh_speaker(text[s:end])
         said = text[end:e].strip().rstrip("。！？!?")
         if speaker and len(said) > COINAGE_MAX_ZH:
-            yield _found(end, point, "quote", said, attribution=speaker)
+            out.append(_found(end, point, "quote", said, attribution=speaker))
+    return out
 
 
 _EN_PRONOUNS = frozenset({"he", "she", "they", "we", "i", "you", "it", "someone", "people", "one"})
@@ -929,7 +935,7 @@ def unit_claims(unit: Unit, language: str = "zh", spans: Sequence[tuple[int, int
     elif spans is None:
         spans = sentences(unit.text)
     quotes = _quotes(unit.text, language, spans)
-    return [f.claim("") for f in _unit_found(unit, language, spans, quotes, parts)]
+    return [f.claim("") for f in _unit_found(unit, language, spans, quotes, parts, set())]
 
 
 _offset = operator.itemgetter(0)  # of a _Found
@@ -940,10 +946,17 @@ def _unit_found(
     language: str,
     spans: Sequence[tuple[int, int]],
     quotes: Iterable[_Quote],
-    parts: Sequence[Sequence[tuple[int, int]]] | None = None,
+    parts: Sequence[Sequence[tuple[int, int]]] | None,
+    done: set[str],
 ) -> list[_Found]:
-    """The claims of one paragraph; ``parts`` are the clauses of each sentence (of a Chinese one), if known."""
-    found: list[_Found] = list(_quote_claims(unit.text, unit.point, language, spans, quotes))
+    """The claims of one paragraph; ``parts`` are the clauses of each sentence (of a Chinese one), if known.
+
+    ``done`` holds the Chinese sentences already looked at in the document, and takes this paragraph's. A sentence
+    seen before yields the same definitions, principles and parallel runs (they are found in its own text), which the
+    document drops as duplicates: they are not looked for again. Its lists are, as they also depend on where the
+    paragraph's segmentation puts word boundaries.
+    """
+    found = _quote_claims(unit.text, unit.point, language, spans, quotes)
     text = unit.text
     if language == "zh":
         # every definition or principle pattern holds 是, 在于 or 指, and every list 、:
@@ -954,13 +967,16 @@ def _unit_found(
             parts = _sentence_clauses(text, spans)
         for (s, e), clauses in zip(spans, parts, strict=True):
             sentence = text[s:e]
-            if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
-                found.extend(_zh_sentence_claims(text, s, e, unit.point, clauses))
+            new = sentence not in done
+            if new:
+                done.add(sentence)
+                if copular and ("是" in sentence or "在于" in sentence or "指" in sentence):
+                    found.extend(_zh_sentence_claims(text, s, e, unit.point, clauses))
             if listing and "、" in sentence:
                 lists = [f for cs, ce in clauses if "、" in text[cs:ce] and (f := _list_claim(unit, cs, ce))]
                 if lists:
                     found.extend(_in_sentence(lists, unit.point, text, s, e))
-            if len(clauses) > 1 and (parallel := _parallel_claims(text, clauses)):
+            if new and len(clauses) > 1 and (parallel := _parallel_claims(text, clauses)):
                 found.extend(_in_sentence(parallel, unit.point, text, s, e))
     else:
         for s, e in spans:
@@ -970,6 +986,11 @@ def _unit_found(
     if len(found) > 1:
         found.sort(key=_offset)
     return found
+
+
+def _segmented_alike(a: Unit, b: Unit) -> bool:
+    """Whether two paragraphs of one text have the same segmentation, and so the same word boundaries."""
+    return a.words == b.words and a.tagged == b.tagged
 
 
 @dataclass(frozen=True)
@@ -984,35 +1005,46 @@ def find_claims(units: Sequence[Unit], doc_id: str, language: str = "zh") -> Fin
     """The claims of a document, each once, with ids stable across runs and body edits elsewhere."""
     out: list[Claim] = []
     coined: list[str] = []
-    seen_keys: set[tuple[object, ...]] = set()
+    seen_keys: set[tuple[Any, ...]] = set()
     seen_ids: dict[str, int] = {}
     bullets = _BulletRun(language)
+    done: set[str] = set()  # the sentences looked at
+    # the paragraphs looked at, by text: the first with that text, and its coinages
+    paragraphs: dict[str, tuple[Unit, list[str]]] = {}
     zh = language == "zh"
     for unit in units:
-        parts = None
-        if zh:
-            spans, parts = sentence_clauses(unit.text)
+        first = paragraphs.get(unit.text)
+        if first is not None and _segmented_alike(first[0], unit):
+            # a paragraph seen before yields the same claims, all dropped below as duplicates, and the same coinages
+            coined.extend(first[1])
+            found = []
         else:
-            spans = sentences(unit.text)
-        quotes = list(_quotes(unit.text, language, spans))
-        if quotes:
-            coined.extend(_coinages(quotes, language))
-        found = _unit_found(unit, language, spans, quotes, parts)
+            parts = None
+            if zh:
+                spans, parts = sentence_clauses(unit.text)
+            else:
+                spans = sentences(unit.text)
+            quotes = _quotes(unit.text, language, spans)
+            coins = list(_coinages(quotes, language)) if quotes else []
+            coined.extend(coins)
+            paragraphs.setdefault(unit.text, (unit, coins))
+            found = _unit_found(unit, language, spans, quotes, parts, done)
         if bullets.lines or unit.text[:1] in _BULLETS:  # else no run ends or starts here
             found = [*bullets.feed(unit), *found]
         for f in found:
-            key = (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items)
-            if key in seen_keys:
+            fields = f[2:8]
+            if fields in seen_keys:
                 continue
-            seen_keys.add(key)
+            seen_keys.add(fields)
+            kind, text, subject, _, attribution, items = fields
             # an enumeration keeps the id of its clause, so widening its text to the sentence changes no id
-            base = "c" + short_hash(doc_id, f.kind, f.key or f.text, f.subject, f.attribution, "\x1e".join(f.items))
-            seen_ids[base] = seen_ids.get(base, 0) + 1
-            cid = base if seen_ids[base] == 1 else f"{base}-{seen_ids[base]}"
-            out.append(f.claim(cid))
+            base = "c" + short_hash(doc_id, kind, f.key or text, subject, attribution, "\x1e".join(items))
+            n = seen_ids.get(base, 0) + 1
+            seen_ids[base] = n
+            out.append(Claim(base if n == 1 else f"{base}-{n}", f.point, *fields))
     for f in bullets.feed(None):
         base = "c" + short_hash(doc_id, f.kind, f.text, "\x1e".join(f.items))
-        if (f.kind, f.text, f.subject, f.predicate, f.attribution, f.items) not in seen_keys:
+        if f[2:8] not in seen_keys:
             out.append(Claim(id=base, point=f.point, kind=f.kind, text=f.text, items=f.items))
     return Findings(tuple(out), tuple(coined))
 
