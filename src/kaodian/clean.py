@@ -362,9 +362,27 @@ def _match_family(key: str, rules: _Rules) -> str | None:
     return rules.by_length[n].reason(key) if n < len(rules.by_length) else None
 
 
+def _naming_strong_terms(subjects: Sequence[str], rules: _Rules) -> set[int]:
+    """The indices of ``subjects`` that name a strong disclaimer term: one search over the whole document.
+
+    Most documents name none, and a line that names none cannot be a disclaimer. Case folding
+    maps each character on its own and no subject holds a line break, so the folded lines
+    joined by line breaks are the joined folded lines.
+    """
+    folded = "\n".join(subjects).casefold()
+    found: set[int] = set()
+    line = 0
+    start = 0  # where line ``line`` starts in ``folded``
+    for m in rules.any_strong.finditer(folded):
+        while (end := folded.find("\n", start)) != -1 and end < m.start():
+            line += 1
+            start = end + 1
+        found.add(line)
+    return found
+
+
 def _is_disclaimer(key: str, rules: _Rules) -> bool:
-    if not rules.any_strong.search(key.casefold()):  # the fast path: most lines name no strong term
-        return False
+    """Whether a line that names a strong term names enough of the site's terms to be a disclaimer."""
     strong = len({m.casefold() for m in rules.strong.findall(key)})
     weak = len({m.casefold() for m in rules.weak.findall(key)})
     return strong >= 3 or (strong >= 2 and weak >= 2) or weak >= 3
@@ -391,16 +409,18 @@ def _is_list_item(key: str, rules: _Rules) -> bool:
 def classify(lines: Sequence[str]) -> list[str | None]:
     """The boilerplate reason for each line (None: study text)."""
     rules = _rules()
+    # a Markdown heading marker does not make a site's line study text (and the title loses it)
+    lines = [line.lstrip("#").lstrip() if line.startswith("#") else line for line in lines]
+    # what each line's patterns look at: a long line can only be a disclaimer, and is looked at as it is
+    keys = [line if len(line) > _SHORT else _key(line) for line in lines]
+    strong = _naming_strong_terms(keys, rules)
     reasons: list[str | None] = []
     in_list = False
-    for line in lines:
-        # a Markdown heading marker does not make a site's line study text (and the title loses it)
-        line = line.lstrip("#").lstrip() if line.startswith("#") else line
-        if len(line) > _SHORT:  # a long line can only be a disclaimer
+    for i, (line, key) in enumerate(zip(lines, keys, strict=True)):
+        if len(line) > _SHORT:
             in_list = False
-            reasons.append(rules.disclaimer_reason if _is_disclaimer(line, rules) else None)
+            reasons.append(rules.disclaimer_reason if i in strong and _is_disclaimer(line, rules) else None)
             continue
-        key = _key(line)
         reason: str | None = None
         if len(key) <= rules.list_header.max_length and rules.list_header.pattern.match(key):
             reason = rules.list_header.reason
@@ -413,7 +433,7 @@ def classify(lines: Sequence[str]) -> list[str | None]:
                 reason = rules.list_header.reason
             elif reason is None:
                 in_list = False
-                if _is_disclaimer(key, rules):
+                if i in strong and _is_disclaimer(key, rules):
                     reason = rules.disclaimer_reason
         reasons.append(reason)
     return reasons
@@ -421,7 +441,8 @@ def classify(lines: Sequence[str]) -> list[str | None]:
 
 # ---------------------------------------------------------------- normalisation
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS), None)
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
@@ -479,7 +500,8 @@ def _trimmed_lines(text: str) -> list[str]:
     Done before doubling repair: widths count characters. Each kind of character is
     looked for once in the whole text; most texts have none.
     """
-    if _ZERO_WIDTH_RE.search(text):  # none of them breaks a line, so they can go before splitting
+    # none of them breaks a line, so they can go before splitting; a few plain searches cost less than a class
+    if any(ch in text for ch in _ZERO_WIDTH_CHARS):
         text = _ZERO_WIDTH_RE.sub("", text)
     lines = text.splitlines()
     if _CONTROL.search(text):  # some of them do break lines (\x1c-\x1e, \x85): line by line

@@ -364,14 +364,15 @@ def _plausible_sibling(m: Marker, last: int) -> bool:
     return m.ordinal > last if m.strong else m.ordinal == last + 1
 
 
-def _place_all(paragraphs: Sequence[str], excluded: set[int]) -> list[_Placed]:
+def _place_all(readings: Sequence[list[Marker]], excluded: set[int]) -> list[_Placed]:
+    """Place each paragraph's first plausible marker reading (``readings``: :func:`markers` per paragraph)."""
     stack: list[_Frame] = []
     nesting = _Nesting()
     placed: list[_Placed] = []
-    for i, paragraph in enumerate(paragraphs):
+    for i, found in enumerate(readings):
         if i in excluded:
             continue
-        for m in markers(paragraph):
+        for m in found:
             if _place(m, i, stack, nesting, placed):
                 break
     return placed
@@ -432,10 +433,11 @@ def _lone_sequences(placed: list[_Placed]) -> set[int]:
 
 def build_outline(paragraphs: Sequence[str], doc_id: str, language: str = "zh", truncated: bool = False) -> Outline:
     """The points of a document body (one paragraph an item), with ids stable under body edits."""
-    placed = _place_all(paragraphs, set())
+    readings = [markers(paragraph) for paragraph in paragraphs]  # read once: a second placing reuses them
+    placed = _place_all(readings, set())
     lone = _lone_sequences(placed)
     if lone:
-        placed = _place_all(paragraphs, lone)
+        placed = _place_all(readings, lone)
 
     n = len(paragraphs)
     # Where each point's body ends: the next point of the same or a higher level.
@@ -500,8 +502,14 @@ def _last_sentence(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+#: What a last sentence ends with: a paragraph that ends with one has no tail to announce a count.
+_SENTENCE_ENDS = tuple("。！？!?；;")
+
+
 def announced_count(text: str, language: str = "zh") -> int | None:
     """The number of items a paragraph announces at its end ("主要表现在以下三个方面："), if any."""
+    if text.endswith(_SENTENCE_ENDS):  # most paragraphs: nothing follows the last sentence
+        return None
     tail = _last_sentence(text).strip()
     if not tail or not _HAS_NUMBER["en" if language == "en" or tail.isascii() else "zh"].search(tail):
         return None
