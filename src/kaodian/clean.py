@@ -240,7 +240,13 @@ def _resource(name: str) -> str:
 class _Family:
     reason: str
     max_length: int
-    pattern: re.Pattern[str]
+    source: str  # the family's regular expression
+
+    @functools.cached_property
+    def pattern(self) -> re.Pattern[str]:
+        """The family on its own, compiled when first asked for: most families are only matched
+        as part of a combined pattern (see :func:`_by_length`), and compiling costs every process."""
+        return re.compile(self.source, re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -280,8 +286,7 @@ def _rules() -> _Rules:
         spec = data[key]
         body = "|".join(f"(?:{p})" for p in spec["patterns"])
         prefix = spec.get("match", "line") == "start"  # the pattern need only match the start of the line
-        pattern = re.compile(body if prefix else f"(?:{body})\\Z", re.IGNORECASE)
-        return _Family(spec["reason"], int(spec.get("max_length", 200)), pattern)
+        return _Family(spec["reason"], int(spec.get("max_length", 200)), body if prefix else f"(?:{body})\\Z")
 
     disclaimer = data["disclaimer"]
     title = data["document_title"]
@@ -306,7 +311,7 @@ def _by_length(families: Sequence[_Family]) -> tuple[_Families, ...]:
     for n in range(max(f.max_length for f in families) + 1):
         which = tuple(i for i, f in enumerate(families) if n <= f.max_length)
         if which not in combined:
-            body = "|".join(f"(?P<f{i}>{families[j].pattern.pattern})" for i, j in enumerate(which))
+            body = "|".join(f"(?P<f{i}>{families[j].source})" for i, j in enumerate(which))
             combined[which] = _Families(re.compile(body, re.IGNORECASE), tuple(families[j].reason for j in which))
         out.append(combined[which])
     return tuple(out)
