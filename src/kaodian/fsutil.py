@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor
 
 from .errors import OutputError, OverwriteError
 
@@ -189,7 +189,6 @@ class _Background:
 
     def __init__(self) -> None:
         self.pool: ThreadPoolExecutor | None = None
-        self.pending: list[Future[None]] = []
         self.folders: dict[Path, None] = {}
 
     def add(self, paths: Iterable[Path]) -> None:
@@ -199,7 +198,7 @@ class _Background:
             self.pool = ThreadPoolExecutor(max_workers=_FLUSH_THREADS, thread_name_prefix="flush")
         for path in paths:
             self.folders[path.parent] = None
-            self.pending.append(self.pool.submit(_fsync, path))
+            self.pool.submit(_fsync, path)
 
     def wait(self) -> None:
         """Wait until every file added is flushed."""
