@@ -329,11 +329,22 @@ def atomic_path(path: str | os.PathLike[str], *, force: bool = True) -> Iterator
         except OSError as exc:
             raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
         return
+    with _replacing(target, existing, force=force) as (fd, tmp):
+        os.close(fd)
+        yield Path(tmp)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, existing: int | None, *, force: bool) -> Iterator[tuple[int, str]]:
+    """A new temporary file for ``target``, open for writing: (fd, path). The block owns the descriptor.
+
+    When the block succeeds the file is renamed over ``target``; else it is removed and ``target``
+    is left as it was. OSError becomes OutputError.
+    """
     fd, tmp = _open_for(target, existing)
-    os.close(fd)
     replaced = False
     try:
-        yield Path(tmp)
+        yield fd, tmp
         _finish(tmp, target, existing, force=force)
         replaced = True
     except OSError as exc:
@@ -356,21 +367,10 @@ def write_bytes(path: str | os.PathLike[str], data: bytes, *, force: bool = True
         with atomic_path(target, force=force) as device:
             device.write_bytes(data)
         return target
-    fd, tmp = _open_for(target, existing)
-    replaced = False
-    try:
-        with open(fd, "wb", buffering=0) as out:  # closes fd
-            view = memoryview(data)
-            while view:
-                view = view[out.write(view) :]
-        _finish(tmp, target, existing, force=force)
-        replaced = True
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {_reason(exc)}") from exc
-    finally:
-        if not replaced:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+    with _replacing(target, existing, force=force) as (fd, _), open(fd, "wb", buffering=0) as out:  # closes fd
+        view = memoryview(data)
+        while view:
+            view = view[out.write(view) :]
     return target
 
 

@@ -166,12 +166,6 @@ def sentences(text: str, language: str) -> list[str]:
     return [s.strip() for s in pattern.findall(text) if (len(s) > 1 and s[:2].isalnum()) or two_letters(s)]
 
 
-@per_document(1 << 14)  # a point's text holds its children's lines
-def _line_sentences(line: str, language: str) -> tuple[str, ...]:
-    """The sentences of one line of text (see :func:`sentences`)."""
-    return tuple(sentences(line, language))
-
-
 def _gap(language: str) -> str:
     return "_____" if language == "en" else "（  ）"
 
@@ -438,13 +432,13 @@ class _Index:
             for line in text.split("\n"):
                 found = self.line_split.get(line)
                 if found is None:
-                    found = self.line_split[line] = _line_sentences(line, self.language)
+                    found = self.line_split[line] = sentences(line, self.language)
                 parts += found
             split = self.split[text] = tuple(parts)
         return split
 
     split: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    line_split: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    line_split: dict[str, list[str]] = field(default_factory=dict)
 
     section_size: dict[str, int] = field(default_factory=dict)  # points per top-level section
 
@@ -843,7 +837,6 @@ class _Items:
     askable: bool  # whether a multiple choice may be asked about the items
 
 
-@per_document(1 << 12)  # the cloze, choice and list builders read the same items
 def _enumeration(text: str, raw_items: tuple[str, ...], language: str) -> _Items | None:
     """The parts of an enumeration claim's questions that do not depend on its document, or None
     when its items are no question's (too few or many, repeated, clauses, not in one line of text)."""
@@ -985,7 +978,6 @@ def _attribution_family(attribution: str, language: str) -> list[str]:
     return out
 
 
-@per_document(1 << 12)  # asked of every other attribution of a document for each quote
 def _attribution_kind(attribution: str, language: str) -> str:
     """'document' for a report, a law or a book, 'person' for anyone else."""
     a = attribution.strip().lower()
@@ -1087,7 +1079,6 @@ def _point_children(
         )
 
 
-@per_document(1 << 16)  # a sentence stands in the text of each of its enclosing points
 def _sentence_prompt(line: str, language: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
     """A sentence of a point's text as a prompt, with the blanks on its named document and its number
     (see :func:`_sentence_blanks`); None for a sentence that announces a list and says nothing itself."""
@@ -1394,22 +1385,7 @@ def _fit(language: str, d: _Draft) -> bool:
     :func:`_shown`): shuffling changes which rule a draft breaks, never whether it breaks one.
     """
     shuffled = d.shuffle and bool(d.choices)
-    return _keeps_rules(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
-
-
-@per_document(1 << 14)  # drafts of one claim or sentence share their verdicts
-def _keeps_rules(
-    language: str,
-    qtype: str,
-    prompt: str,
-    answer: tuple[str, ...],
-    choices: tuple[str, ...],
-    truth: bool | None,
-    correction: str,
-    shuffled: bool,
-) -> bool:
-    """Whether a draft of these fields breaks none of the quality rules (see :func:`_problems`)."""
-    return not _problems(language, qtype, prompt, answer, choices, truth, correction, shuffled)
+    return not _problems(language, d.type, d.prompt, d.answer, d.choices, d.truth, d.correction, shuffled)
 
 
 def _shown(
