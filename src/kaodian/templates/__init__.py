@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import datafiles
 from ..errors import SchemaError
 from ..model import LANGUAGES, QUESTION_TYPES
 
@@ -166,6 +167,11 @@ def _parse(data: Any, lines: dict[int, int], path: str) -> list[Template]:
 
 def parse_file(text: str, path: str) -> list[Template]:
     """The templates in one YAML file's text; SchemaError names the file and line of a bad one."""
+    stored = datafiles.stored_parse(text)  # the built-in files, parsed beforehand
+    if stored is not None:
+        data, item_lines = stored
+        lines = dict(zip(map(id, data), item_lines, strict=True)) if isinstance(data, list) else {}
+        return _parse(data, lines, path)
     from ..serialize import load_yaml
 
     data, lines = load_yaml(text, path)
