@@ -168,6 +168,11 @@ def _fsync(path: str | os.PathLike[str]) -> None:
             os.close(fd)
 
 
+def _fsync_all(paths: Iterable[str | os.PathLike[str]]) -> None:
+    for path in paths:
+        _fsync(path)
+
+
 def _flush(paths: Iterable[Path], folders: Iterable[Path] = ()) -> None:
     """fsync ``paths`` and their folders (which hold the renames), many at a time: fsync waits, not computes.
 
@@ -192,13 +197,17 @@ class _Background:
         self.folders: dict[Path, None] = {}
 
     def add(self, paths: Iterable[Path]) -> None:
+        """Flush ``paths`` in one task (the few files of a document): a task per file costs the build more."""
+        batch = list(paths)
+        if not batch:
+            return
         if self.pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
             self.pool = ThreadPoolExecutor(max_workers=_FLUSH_THREADS, thread_name_prefix="flush")
-        for path in paths:
+        for path in batch:
             self.folders[path.parent] = None
-            self.pool.submit(_fsync, path)
+        self.pool.submit(_fsync_all, batch)
 
     def wait(self) -> None:
         """Wait until every file added is flushed."""
