@@ -559,6 +559,36 @@ def test_walking_only_alike_entries_picks_what_the_full_walk_picks(
 
 @settings(max_examples=100, deadline=None)
 @given(
+    _WALK_ENTRIES,
+    st.integers(-3, 93),
+    st.sampled_from(["世", "a"]),
+    st.sampled_from(["", "观", "c"]),
+    st.integers(0, 3),
+    st.sets(st.sampled_from(["世界观", "人生观", "ab"])),
+    st.integers(1, 4),
+)
+def test_a_walk_finds_enough_alike_only_where_the_document_holds_enough(
+    entries: list[tuple[int, str, str]], pos: int, prefix: str, suffix: str, shortest: int, bad: set[str], need: int
+) -> None:
+    from kaodian.questions import _enough_alike, _take, _walk_alike
+
+    lengths = range(shortest, shortest + 3)
+
+    def accept(text: str, _extra: str) -> bool:
+        return text not in bad
+
+    bucket = [e for e in entries if e[1].startswith(prefix[0])]
+    walked = _walk_alike(entries, [e[0] for e in entries], pos, prefix, suffix, lengths, bucket, accept)
+    found = len(_take(walked, accept, 6))
+    enough = _enough_alike(bucket, prefix, suffix, lengths, accept, need)
+    assert enough or found < need
+    # and the document's count is exact: a walk that visits every entry finds that many
+    everything = {e[1] for e in bucket if len(e[1]) in lengths and e[1].endswith(suffix) and e[1].startswith(prefix)}
+    assert enough == (len(everything - bad) >= need)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
     st.lists(st.tuples(st.integers(0, 20), st.text(alphabet="ab", max_size=3), st.just("")), min_size=40, max_size=200),
     st.integers(-2, 22),
 )

@@ -663,6 +663,40 @@ def _take(walked: list[tuple[int, str, str]], accept: Callable[[str, str], bool]
     return out
 
 
+def _alike(ix: _Index, prefix: str, suffix: str) -> list[tuple[int, str, str]]:
+    """The enumeration items that may be alike items with this shared prefix and suffix: every item alike
+    starts with the prefix's first character or ends with the suffix's last. Without an affix, none is."""
+    if prefix:
+        return ix.items_by_prefix.get(prefix[0], [])
+    return ix.items_by_suffix.get(suffix[-1], []) if suffix else []
+
+
+def _enough_alike(
+    alike: list[tuple[int, str, str]],
+    prefix: str,
+    suffix: str,
+    lengths: range,
+    accept: Callable[[str, str], bool],
+    need: int,
+) -> bool:
+    """Whether at least ``need`` texts of ``alike`` have the prefix, the suffix and a length in ``lengths``
+    and are let through by ``accept``: the walks of :func:`_walk_alike` find no more than the document holds."""
+    shortest, stop = lengths.start, lengths.stop
+    found: set[str] = set()
+    for _, text, extra in alike:
+        if (
+            shortest <= len(text) < stop
+            and text.endswith(suffix)
+            and text.startswith(prefix)
+            and text not in found
+            and accept(text, extra)
+        ):
+            found.add(text)
+            if len(found) >= need:
+                return True
+    return False
+
+
 def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
     p = ix.by_id.get(point) if point else None
     if p is not None and p.truncated:
@@ -923,17 +957,17 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
         distractors: list[str] = []
         need = max(1, 4 - len(items))
         askable = found.askable
-        if askable and (prefix or suffix):  # without a shared affix nothing is alike: no need to walk
+        alike = _alike(ix, prefix, suffix) if askable else []
+        # the walks find no more than the document holds: with too few alike, no need to walk
+        if alike and _enough_alike(alike, prefix, suffix, lengths, accept, need):
             # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
             final = items[0][-1]
             by_suffix = ix.items_by_suffix.get(final, [])
-            # every item alike starts with the prefix's first character or ends with the suffix's last
             ends = ix.items_by_ends.get((prefix[0], final), []) if prefix else None
             positions = ix.suffix_positions.get(final, [])
             walked = _walk_alike(by_suffix, positions, pos, prefix, suffix, lengths, ends, accept)
             distractors = _take(walked, accept, 3)
             if len(distractors) < need:  # only the first ``need`` distractors are shown
-                alike = ix.items_by_prefix.get(prefix[0], []) if prefix else ix.items_by_suffix.get(suffix[-1], [])
                 walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths, alike, accept)
                 distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
         if askable and len(distractors) >= need:
