@@ -621,6 +621,15 @@ def test_a_text_is_split_line_by_line_as_a_whole(text: str, language: str) -> No
 
 
 @settings(max_examples=300)
+@given(st.text(alphabet="ab 。！？；!?\n”）」，1", max_size=40))
+def test_chinese_sentences_are_the_pieces_the_plain_pattern_finds(text: str) -> None:
+    from kaodian.questions import _SENTENCE_ZH
+
+    plain = r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+"
+    assert _SENTENCE_ZH.findall(text) == re.findall(plain, text)
+
+
+@settings(max_examples=300)
 @given(st.lists(st.text(alphabet="ab观", min_size=1, max_size=5), min_size=1, max_size=5))
 def test_affix_lengths_are_the_shared_prefix_and_the_rest_of_the_shared_suffix(items: list[str]) -> None:
     from kaodian.questions import _affix_lengths

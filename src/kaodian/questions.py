@@ -18,7 +18,7 @@ import re
 import string
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import UnknownQuestionTypeError
 from .memo import per_document
@@ -39,7 +39,9 @@ _SCAN = 64
 _TYPE_ORDER = {t: i for i, t in enumerate(QUESTION_TYPES)}
 _ZH_DIGITS = "零一二三四五六七八九"
 _EN_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_SENTENCE_ZH = re.compile(r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+")
+# a run of text, then its end marks and closing quotes if any; or end marks alone. The run is never given back:
+# as "[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+" the last piece of a line would be read thrice
+_SENTENCE_ZH = re.compile(r"[^。！？；!?\n]++(?:[。！？；!?]+[”’」』）)]*)?|[。！？；!?]+[”’」』）)]*")
 _SENTENCE_EN = re.compile(r"[^.!?;\n]*[.!?;]+[\"'”’)]*(?=\s|$)|[^.!?;\n]+")
 _CLAUSE_BREAK = "，；。！？：,;:!?.\n"
 _CLAUSE_SPLIT = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
@@ -713,9 +715,11 @@ def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
 Builder = Iterator[tuple[str, dict[str, str], dict[str, Any]]]  # (type, placeholder values, question fields)
 
 
-@dataclass(frozen=True, slots=True)
-class _Predicate:
-    """What a claim's questions on its predicate's head are made of, whatever document it stands in."""
+class _Predicate(NamedTuple):
+    """What a claim's questions on its predicate's head are made of, whatever document it stands in.
+
+    A named tuple, as :class:`_Items` is: made as cheaply as a tuple, not field by field as a frozen dataclass.
+    """
 
     head: str
     text: str  # the claim as a sentence
@@ -856,8 +860,7 @@ def _open_quote(before: str) -> bool:
     return before.count("“") > before.count("”") or before.count("「") > before.count("」")
 
 
-@dataclass(frozen=True, slots=True)
-class _Items:
+class _Items(NamedTuple):
     """What an enumeration claim's questions are made of, whatever document it stands in."""
 
     items: tuple[str, ...]
@@ -1113,24 +1116,17 @@ def _point_children(
         )
 
 
-def _sentence_prompt(line: str, language: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
-    """A sentence of a point's text as a prompt, with the blanks on its named document and its number
-    (see :func:`_sentence_blanks`); None for a sentence that announces a list and says nothing itself."""
-    if _lead_in(line):
-        return None  # "Typical forms of active recall:"
-    # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
-    sentence = _statement(line, language)
-    return sentence, tuple(_sentence_blanks(sentence, language))
-
-
-def _sentence_blanks(sentence: str, language: str) -> Iterator[tuple[str, str, str]]:
-    """(source, blanked sentence, answer) for the named document and the number of a sentence."""
+def _sentence_blanks(
+    sentence: str, language: str, numbers: Sequence[tuple[int, int]]
+) -> Iterator[tuple[str, str, str]]:
+    """(source, blanked sentence, answer) for the named document and the number of a sentence
+    (``numbers``: the spans :func:`_numbers` finds in it)."""
     for m in _BOOK.finditer(sentence) if "《" in sentence else ():
         name = m.group(1)
         if sentence.count(name) == 1 and blankable(name, language):
             yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
             break
-    for start, end in _numbers(sentence, _words(), language):
+    for start, end in numbers:
         number = sentence[start:end]
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
@@ -1163,16 +1159,33 @@ def _word_bounded(s: str, start: int, end: int) -> bool:
     return (start == 0 or not s[start - 1].isalnum()) and (end == len(s) or not s[end].isalnum())
 
 
-def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tuple[int, int]]:
-    for m in _DIGITS.finditer(sentence):
-        if language != "en" or _word_bounded(sentence, m.start(), m.end()):
-            yield m.start(), m.end()
-    if language == "en":
-        return
-    for m in _counted_runs(words["zh_numerals"], words["zh_measures"]).finditer(sentence):
-        i, j = m.span()
-        if j - i >= 2 or m.group() not in "一两":
-            yield i, j
+def _numbers(sentences: Sequence[str], language: str) -> dict[int, list[tuple[int, int]]]:
+    """The numbers a blank may take in each sentence, by the sentence's place in ``sentences``: runs of digits
+    first, then (in Chinese) whole runs of numerals before a measure word (三个, 二十二条), never a lone 一 or 两.
+
+    One scan reads all the sentences of a document: most hold no number, and a scan of each sentence
+    would cost more to start than to read it.
+    """
+    text = "\n".join(sentences)  # no sentence holds a line break, and no number runs over one
+    starts = list(itertools.accumulate([len(s) + 1 for s in sentences[:-1]], initial=0))
+    found: dict[int, list[tuple[int, int]]] = {}
+
+    def add(start: int, end: int) -> None:
+        n = bisect.bisect_right(starts, start) - 1
+        found.setdefault(n, []).append((start - starts[n], end - starts[n]))
+
+    english = language == "en"
+    for m in _DIGITS.finditer(text):
+        # a line break bounds a word as the ends of a sentence do
+        if not english or _word_bounded(text, m.start(), m.end()):
+            add(m.start(), m.end())
+    if not english:
+        words = _words()
+        for m in _counted_runs(words["zh_numerals"], words["zh_measures"]).finditer(text):
+            start, end = m.span()
+            if end - start >= 2 or m.group() not in "一两":
+                add(start, end)
+    return found
 
 
 @functools.cache
@@ -1309,6 +1322,8 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
         if not p.truncated:
             owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
     language, tail = ix.language, ix.tail
+    asked: list[tuple[str, str]] = []  # (point, sentence as written)
+    prompts: list[str] = []  # each of those sentences as a prompt
     for p in ix.doc.points:
         if p.truncated:
             continue
@@ -1318,21 +1333,25 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
             if owner.get(s) != pid or (tail and _on_truncated_text(ix, pid, s)):
                 continue  # a sentence the point says twice is asked about once
             owner[s] = ""  # once per sentence
-            prompt = _sentence_prompt(s, language)
-            if prompt is None:
-                continue
-            sentence, blanks = prompt
-            for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
-                emit(
-                    source,
-                    "cloze",
-                    {"blanked": blanked},
-                    # the id follows the sentence as written, so it does not move with the marker
-                    {"answer": (answer,), "discriminator": s + "\x1f" + answer},
-                    p.id,
-                    p.id,
-                    sentence,
-                )
+            if _lead_in(s):
+                continue  # "Typical forms of active recall:" announces a list and says nothing itself
+            asked.append((pid, s))
+            # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
+            prompts.append(_statement(s, language))
+    numbers = _numbers(prompts, language)
+    for n, ((pid, s), sentence) in enumerate(zip(asked, prompts)):
+        blanks = _sentence_blanks(sentence, language, numbers.get(n, ()))
+        for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
+            emit(
+                source,
+                "cloze",
+                {"blanked": blanked},
+                # the id follows the sentence as written, so it does not move with the marker
+                {"answer": (answer,), "discriminator": s + "\x1f" + answer},
+                pid,
+                pid,
+                sentence,
+            )
 
 
 def problems(q: Question) -> list[str]:
