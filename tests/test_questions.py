@@ -726,3 +726,42 @@ def test_sentences_hold_two_letters_each(text: str, language: str) -> None:
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
     pieces = [s for s in pattern.findall(text) if len(re.sub(r"[\W_]+", "", s)) >= 2]
     assert sentences(text, language) == [s.strip() for s in pieces]
+
+
+def _sections_by_definition(points: list[Point]) -> tuple[dict[str, tuple[str, ...]], dict[str, str], dict[str, int]]:
+    """Each point's path and top-level point, walked up through the first point of each id, and the sections' sizes."""
+    by_id: dict[str, Point] = {}
+    for p in points:
+        by_id.setdefault(p.id, p)
+    path, top, size = {}, {}, {}
+    for p in points:
+        chain, seen, cur = [], set(), p
+        while cur is not None and cur.id not in seen:
+            seen.add(cur.id)
+            chain.append(cur)
+            cur = by_id.get(cur.parent) if cur.parent else None
+        path[p.id] = tuple(c.title for c in reversed(chain))
+        top[p.id] = chain[-1].id
+        size[top[p.id]] = size.get(top[p.id], 0) + 1
+    return path, top, size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["", "a", "b", "c", "d", "x"])), max_size=8))
+def test_paths_and_sections_are_those_of_the_walk_up_the_parents(links: list[tuple[str, str]]) -> None:
+    from kaodian.questions import _index
+
+    # ids written once each (most outlines) or more, parents before or after their children, cycles
+    points = [Point(pid, parent or None, 1, "", f"t{n}", "") for n, (pid, parent) in enumerate(links)]
+    ix = _index(Document(id="d", source="d.txt", title="", points=tuple(points)))
+    assert (ix.path, ix.top, ix.section_size) == _sections_by_definition(points)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(range(6)), st.lists(st.integers(-1, 5), min_size=6, max_size=6))
+def test_paths_of_an_outline_with_unique_ids_are_those_of_the_walk(order: list[int], parents: list[int]) -> None:
+    from kaodian.questions import _index
+
+    points = [Point(f"p{i}", f"p{parents[i]}" if parents[i] >= 0 else None, 1, "", f"t{i}", "") for i in order]
+    ix = _index(Document(id="d", source="d.txt", title="", points=tuple(points)))
+    assert (ix.path, ix.top, ix.section_size) == _sections_by_definition(points)

@@ -16,7 +16,8 @@ import itertools
 import random
 import re
 import string
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -145,7 +146,8 @@ _AT_LEAST = {n: re.compile(r"[^\W_]" + r"[\W_]*[^\W_]" * (n - 1)) for n in (1, 2
 
 def _has_letters(s: str, n: int) -> bool:
     """Whether ``s`` holds at least n letters (word characters but "_")."""
-    return _AT_LEAST[n].search(s) is not None
+    # most texts open with n letters (str.isalnum: word characters but "_"), which settles it without a search
+    return (len(s) >= n and s[:n].isalnum()) or _AT_LEAST[n].search(s) is not None
 
 
 @per_document(1 << 16)  # asked of the same candidates again and again by the distractor search
@@ -368,14 +370,19 @@ class _Statements:
     """
 
     known: set[str] = field(default_factory=set)  # normal forms
-    waiting: dict[str, list[str]] = field(default_factory=dict)  # texts by the first letter of their normal form
+    # texts by the first letter of their normal form
+    waiting: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, text: str) -> None:
-        first = text[:1].lower()
-        if first.isalnum():  # all of it is kept by _norm (word characters but "_")
-            self.waiting.setdefault(first[0], []).append(text)
-        else:
-            self.known.add(_norm(text))
+    def add(self, texts: Iterable[str]) -> None:
+        """Add texts, in one loop for the many sentences of a document."""
+        waiting, eager = self.waiting, []
+        for text in texts:
+            first = text[:1].lower()
+            if first.isalnum():  # all of it is kept by _norm (word characters but "_")
+                waiting[first[0]].append(text)
+            else:
+                eager.append(text)
+        self.known.update(map(_norm, eager))
 
     def __contains__(self, normal: str) -> bool:
         """Whether a text with this normal form was added."""
@@ -405,18 +412,34 @@ class _Index:
     extra_heads: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     extra_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
-    items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
-    # the same entries by first character, and by first and last: the few alike in a walk are looked up
-    items_by_prefix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
-    items_by_ends: dict[tuple[str, str], list[tuple[int, str, str]]] = field(default_factory=dict)
-    # the positions of those entries, for bisection
-    item_positions: list[int] = field(default_factory=list)
-    suffix_positions: dict[str, list[int]] = field(default_factory=dict)
+    # the same entries by last character, and by first: the few alike in a walk are looked up
+    items_by_suffix: defaultdict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    items_by_prefix: defaultdict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
     statements: _Statements = field(default_factory=_Statements)
     claims: list[tuple[Claim, int]] = field(default_factory=list)  # (claim, position) of those asked about
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
+
+    # the rest of what a walk for like items reads (see _claim_items), made for the first walk: few documents walk
+
+    @functools.cached_property
+    def items_by_ends(self) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
+        """The items by their first and last characters."""
+        by_ends: defaultdict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
+        for item in self.items:
+            by_ends[item[1][0], item[1][-1]].append(item)
+        return by_ends
+
+    @functools.cached_property
+    def item_positions(self) -> list[int]:
+        """The positions of the items, for bisection."""
+        return [e[0] for e in self.items]
+
+    @functools.cached_property
+    def suffix_positions(self) -> dict[str, list[int]]:
+        """The positions of the items by their last character."""
+        return {k: [e[0] for e in v] for k, v in self.items_by_suffix.items()}
 
     def place(self, point: str | None) -> int:
         """A position in the document: its point's order (-1 before the first point)."""
@@ -454,17 +477,7 @@ def _index(doc: Document) -> _Index:
         if p.parent in ix.by_id and p.parent != p.id:
             ix.children.setdefault(p.parent, []).append(p)
         ix.levels.setdefault(p.level, []).append((ix.order[p.id], _trim(p.title), p.parent or ""))
-    for p in doc.points:
-        chain: list[Point] = []
-        seen: set[str] = set()
-        cur: Point | None = p
-        while cur is not None and cur.id not in seen:
-            seen.add(cur.id)
-            chain.append(cur)
-            cur = ix.by_id.get(cur.parent) if cur.parent else None
-        ix.path[p.id] = tuple(c.title for c in reversed(chain))
-        ix.top[p.id] = chain[-1].id
-        ix.section_size[chain[-1].id] = ix.section_size.get(chain[-1].id, 0) + 1
+    _place_in_sections(ix, doc.points)
     for w in doc.warnings:
         if w.code == "count-mismatch" and w.point:
             ix.mismatch[w.point] = (w.announced, w.found)
@@ -473,9 +486,9 @@ def _index(doc: Document) -> _Index:
         parts = ix.sentences(last.text)
         if parts and parts[-1][-1] not in "。！？!?.”」":
             ix.tail = _norm(parts[-1])
+    ix.statements.add(c.text for c in doc.claims)
     for c in doc.claims:
         pos = ix.place(c.point)
-        ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
         ix.claims.append((c, pos))
@@ -493,12 +506,18 @@ def _index(doc: Document) -> _Index:
     # a point's text holds its children's: each line, and so each sentence, is read once
     for p in doc.points:
         ix.sentences(p.text)
-    for s in {s for parts in ix.line_split.values() for s in parts}:
-        ix.statements.add(s)
-        # as a statement a sentence differs only in punctuation, which _norm drops, unless it
-        # loses a point marker or gains a capital letter
-        if _marker(s) or (ix.language == "en" and s[:1].islower()):
-            ix.statements.add(_statement(s, ix.language))
+    said = set(itertools.chain.from_iterable(ix.line_split.values()))
+    ix.statements.add(said)
+    # as a statement a sentence differs only in punctuation, which _norm drops, unless it
+    # loses a point marker or gains a capital letter
+    english = ix.language == "en"
+    ix.statements.add(
+        [
+            _statement(s, ix.language)
+            for s in said
+            if (s[:1] in _MARKER_OPENERS and _marker(s)) or (english and s[:1].islower())
+        ]
+    )
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
         if not p.truncated and "是" in p.text:
@@ -509,19 +528,48 @@ def _index(doc: Document) -> _Index:
     return ix
 
 
+def _place_in_sections(ix: _Index, points: Sequence[Point]) -> None:
+    """The path and the top-level point of each point, and the size of each top-level section.
+
+    A point whose parent stands before it, and so on up to the top, extends its parent's path: the
+    outline writes its points so. Any other (a parent written later, a cycle, an id written twice)
+    is walked up to the top, each point at most once.
+    """
+    by_id, order, path, top = ix.by_id, ix.order, ix.path, ix.top
+    ordered: set[str] = set()  # points whose ancestors all stand before them, each with its own id
+    unique = len(by_id) == len(points)
+    for p in points:
+        pid, parent = p.id, p.parent
+        if unique and (not parent or parent not in by_id):
+            path[pid], top[pid] = (p.title,), pid
+            ordered.add(pid)
+        elif unique and parent in ordered and order[parent] < order[pid]:
+            path[pid], top[pid] = (*path[parent], p.title), top[parent]
+            ordered.add(pid)
+        else:
+            chain: list[Point] = []
+            seen: set[str] = set()
+            cur: Point | None = p
+            while cur is not None and cur.id not in seen:
+                seen.add(cur.id)
+                chain.append(cur)
+                cur = by_id.get(cur.parent) if cur.parent else None
+            path[pid] = tuple(c.title for c in reversed(chain))
+            top[pid] = chain[-1].id
+        ix.section_size[top[pid]] = ix.section_size.get(top[pid], 0) + 1
+
+
 def _sort_entries(ix: _Index) -> None:
     """Sort the entries by position, and file them by length and by their first and last characters.
 
     Each list is sorted once: a part of a sorted list, taken in order, is sorted.
     """
     ix.items.sort()
+    by_suffix, by_prefix = ix.items_by_suffix, ix.items_by_prefix
     for item in ix.items:
         text = item[1]
-        ix.items_by_suffix.setdefault(text[-1], []).append(item)
-        ix.items_by_prefix.setdefault(text[0], []).append(item)
-        ix.items_by_ends.setdefault((text[0], text[-1]), []).append(item)
-    ix.item_positions = [e[0] for e in ix.items]
-    ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
+        by_suffix[text[-1]].append(item)
+        by_prefix[text[0]].append(item)
     for heads, by_len in ((ix.heads, ix.heads_by_len), (ix.extra_heads, ix.extra_by_len)):
         for shape, entries in heads.items():
             entries.sort()
@@ -1339,7 +1387,7 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
             # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
             prompts.append(_statement(s, language))
     numbers = _numbers(prompts, language)
-    for n, ((pid, s), sentence) in enumerate(zip(asked, prompts)):
+    for n, ((pid, s), sentence) in enumerate(zip(asked, prompts, strict=True)):
         blanks = _sentence_blanks(sentence, language, numbers.get(n, ()))
         for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
             emit(
