@@ -711,8 +711,7 @@ def test_statements_are_looked_up_as_their_normal_forms(texts: list[str], asked:
     from kaodian.questions import _norm, _Statements
 
     statements = _Statements()
-    for text in texts:
-        statements.add(text)
+    statements.add(texts)
     normals = {_norm(t) for t in texts}
     for normal in [*map(_norm, asked), *normals, ""]:
         assert (normal in statements) == (normal in normals)
