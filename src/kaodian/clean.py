@@ -464,7 +464,9 @@ _REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
 #: What the steps of normalisation between NFC and the repeated punctuation look for:
 #: full-width letters and digits, white space, ASCII punctuation.
 _MAY_CHANGE = re.compile(rf"[\s{_FULLWIDTH_ALNUM_CHARS},;:?!()]")
-_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+#: Where CJK characters can be: a class of the CJK characters themselves costs every process a loop over
+#: each of their code points to compile, and most texts need only their first few characters counted.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _LATIN_LETTERS = string.ascii_letters.encode("ascii")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -581,10 +583,12 @@ def language_of(text: str) -> str:
     # CJK characters are counted only until there are enough of them (most Chinese texts: a few runs)
     enough = max(1, -(-latin // 3))
     cjk = 0
-    for run in _CJK_RUN.finditer(sample):
-        cjk += run.end() - run.start()
-        if cjk >= enough:
-            return "zh"
+    for run in _NON_ASCII_RUN.finditer(sample):
+        for ch in run[0]:  # a run can be a whole Chinese text: stop as soon as there are enough
+            if _is_cjk(ch):
+                cjk += 1
+                if cjk >= enough:
+                    return "zh"
     return "en"
 
 

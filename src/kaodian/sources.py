@@ -314,8 +314,14 @@ def _html_charset(data: bytes) -> str | None:
 # The patterns of one format or case are compiled where they are used (the re module keeps them):
 # most processes never meet that format, and compiling a pattern costs every process that does.
 
-_BLOCK_START = r"^\s*(?:[-*+•>|#]|\d{1,3}[.)、]|[A-Za-z][.)]\s|[（(][\w一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]+、|[⒈-⒛①-⑳⑴-⒇])"
-_CJK_HEADING = r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十百\d]+[章节条部分编])[^。！？]*$"
+_BLOCK_START = (
+    r"^\s*(?:[-*+•>|#]|\d{1,3}[.)、]|[A-Za-z][.)]\s|[（(][\w一二三四五六七八九十]{1,3}[)）]"
+    r"|[一二三四五六七八九十]+、|[⒈-⒛①-⑳⑴-⒇])"
+)
+_CJK_HEADING = (
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分编])[^。！？]*$"
+)
 _LINE_END = tuple("。！？!?；;：:…”」』\"')）")
 
 
