@@ -314,8 +314,8 @@ def _combined(families: Sequence[_Family]) -> _Families:
     longest = max(f.max_length for f in families)
     groups = []
     for i, f in enumerate(families):
-        # a key holds no line break, but a guard that counts any character says what it means
-        guard = "" if f.max_length == longest else f"(?=(?s:.){{0,{f.max_length}}}\\Z)"
+        # possessive: a longer key fails at once rather than after backing up over every character
+        guard = "" if f.max_length == longest else f"(?=(?s:.{{0,{f.max_length}}}+)\\Z)"
         groups.append(f"(?P<f{i}>{guard}(?:{f.source}))")
     pattern = re.compile("|".join(groups), re.IGNORECASE)
     return _Families(pattern, tuple(f.reason for f in families), longest)
@@ -341,8 +341,12 @@ def _nfkc(line: str) -> str:
         return line
     # NFKC is slow on a long Chinese line. Folding the usual compatibility characters first, each
     # as NFKC folds it, leaves the same NFKC and usually nothing more for NFKC to do.
-    folded = line.translate(_COMPAT_NFKC)
+    folded = _COMPAT.sub(_fold, line)
     return folded if unicodedata.is_normalized("NFKC", folded) else unicodedata.normalize("NFKC", folded)
+
+
+def _fold(m: re.Match[str]) -> str:
+    return _COMPAT_NFKC[m[0]]
 
 
 def _key(line: str) -> str:
@@ -446,15 +450,18 @@ def classify(lines: Sequence[str]) -> list[str | None]:
 # ---------------------------------------------------------------- normalisation
 
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS), None)
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
 #: Compatibility characters common in Chinese text, with their NFKC: full-width forms (！ to ～),
 #: enclosed numbers and letters (① ⑴ ⒈ Ⓐ), the ellipsis and the ideographic space.
 _COMPAT_NFKC = {
-    c: unicodedata.normalize("NFKC", chr(c)) for c in (*range(0xFF01, 0xFF5F), *range(0x2460, 0x2500), 0x2026, 0x3000)
+    ch: unicodedata.normalize("NFKC", ch)
+    for ch in map(chr, (*range(0xFF01, 0xFF5F), *range(0x2460, 0x2500), 0x2026, 0x3000))
 }
-_FULLWIDTH_ALNUM_CHARS = "".join(map(chr, _FULLWIDTH_ALNUM))
+# classes as ranges, not as lists of characters: they cost less to compile
+_COMPAT = re.compile("[\uff01-\uff5e\u2460-\u24ff\u2026\u3000]")
+_FULLWIDTH_ALNUM_CHARS = "０-９Ａ-Ｚａ-ｚ"
+_FULLWIDTH_ALNUM_RE = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 _ASCII_PUNCT = re.compile(r"[,;:?!()]")
 #: A space between two non-ASCII characters: where a space between CJK characters can be. A class of the
 #: CJK characters themselves costs every process a loop over each of their code points to compile.
@@ -494,20 +501,17 @@ def _is_cjk_or_punct(ch: str) -> bool:
     )
 
 
-def _has_zero_width(text: str) -> bool:
-    # a few plain searches cost less than a character class, to run and to compile
-    return any(ch in text for ch in _ZERO_WIDTH_CHARS)
-
-
 def _trimmed_lines(text: str) -> list[str]:
     """The non-empty lines of ``text``, zero-width and control characters out, ends trimmed.
 
     Done before doubling repair: widths count characters. Each kind of character is
     looked for once in the whole text; most texts have none.
     """
-    # none of them breaks a line, so they can go before splitting
-    if _has_zero_width(text):
-        text = text.translate(_ZERO_WIDTH)
+    # none of them breaks a line, so they can go before splitting; a few plain searches cost less than a
+    # character class, to run and to compile
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
     lines = text.splitlines()
     if _CONTROL.search(text):  # some of them do break lines (\x1c-\x1e, \x85): line by line
         lines = [_CONTROL.sub(" ", line) for line in lines]
@@ -516,8 +520,9 @@ def _trimmed_lines(text: str) -> list[str]:
 
 def normalise(line: str) -> str:
     """NFC, ASCII digits and letters, one space at most (none between CJK), Chinese punctuation beside CJK."""
-    if _has_zero_width(line):
-        line = line.translate(_ZERO_WIDTH)
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in line:
+            line = line.replace(ch, "")
     return _normalise_trimmed(line)
 
 
@@ -526,7 +531,7 @@ def _normalise_trimmed(line: str) -> str:
     if not unicodedata.is_normalized("NFC", line):
         line = unicodedata.normalize("NFC", line)
     if _MAY_CHANGE.search(line):  # most Chinese lines have nothing for these steps
-        if _FULLWIDTH_RE.search(line):  # full-width digits, letters and a few signs: the signs stay
+        if _FULLWIDTH_ALNUM_RE.search(line):
             line = line.translate(_FULLWIDTH_ALNUM)
         line = " ".join(line.split())  # what \s+ → " " and strip() do, in one C call
         if line.isascii():
