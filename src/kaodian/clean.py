@@ -642,6 +642,13 @@ def _comparable(line: str) -> str:
     return "".join(line.lstrip("#").split()).casefold()
 
 
+def _is_title_again(line: str, title_seen: str) -> bool:
+    """Whether ``line`` is the title (``title_seen``: its :func:`_comparable` form) once more."""
+    compact = "".join(line.lstrip("#").split())
+    # case folding never shortens a text: a line longer than the title is spared folding
+    return len(compact) <= len(title_seen) and compact.casefold() == title_seen
+
+
 # ---------------------------------------------------------------- the stage
 
 
@@ -675,7 +682,7 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
     if not options.keep_boilerplate:
         title_seen = _comparable(title)
         for line in kept:
-            if title and _comparable(line) == title_seen:  # also a PDF's running header
+            if title and _is_title_again(line, title_seen):  # also a PDF's running header
                 dropped.append(Dropped(text=line, reason="repeated title"))
             elif body and line == body[-1] and len(line) >= 8:  # a short line ("是") can repeat in a table
                 dropped.append(Dropped(text=line, reason="repeated line"))
