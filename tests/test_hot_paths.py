@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -33,14 +35,36 @@ def _numbers_by_definition(sentence: str) -> list[tuple[int, int]]:
 
 def test_numbers_finds_counted_numerals() -> None:
     sentence = "坚持三个方面，一个中心，两个基本点，二十二条规定"
-    found = [sentence[s:e] for s, e in _numbers(sentence, _words(), "zh")]
+    found = [sentence[s:e] for s, e in _numbers([sentence], "zh")[0]]
     assert found == ["三", "二十二"]
 
 
 @settings(max_examples=300)
 @given(st.text(alphabet="一两三十百个项年条是的，", max_size=24))
 def test_numbers_are_the_runs_the_definition_names(sentence: str) -> None:
-    assert list(_numbers(sentence, _words(), "zh")) == _numbers_by_definition(sentence)
+    assert _numbers([sentence], "zh").get(0, []) == _numbers_by_definition(sentence)
+
+
+def _digits_by_definition(sentence: str, language: str) -> list[tuple[int, int]]:
+    """Runs of digits with a decimal part and a per cent sign, in English only those standing as a word."""
+    out = []
+    for m in re.finditer(r"[0-9０-９]+(?:[.．][0-9０-９]+)?[%％]?", sentence):
+        before, after = sentence[m.start() - 1 : m.start()], sentence[m.end() : m.end() + 1]
+        if language != "en" or not (before.isalnum() or after.isalnum()):
+            out.append(m.span())
+    return out
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(alphabet="1２.%a 一两三十个条是，", min_size=1, max_size=16), max_size=6),
+    st.sampled_from(["zh", "en"]),
+)
+def test_numbers_of_many_sentences_are_those_of_each_sentence(sentences: list[str], language: str) -> None:
+    found = _numbers(sentences, language)
+    for n, sentence in enumerate(sentences):
+        runs = _numbers_by_definition(sentence) if language == "zh" else []
+        assert found.get(n, []) == _digits_by_definition(sentence, language) + runs
 
 
 @settings(max_examples=300)

@@ -559,6 +559,36 @@ def test_walking_only_alike_entries_picks_what_the_full_walk_picks(
 
 @settings(max_examples=100, deadline=None)
 @given(
+    _WALK_ENTRIES,
+    st.integers(-3, 93),
+    st.sampled_from(["世", "a"]),
+    st.sampled_from(["", "观", "c"]),
+    st.integers(0, 3),
+    st.sets(st.sampled_from(["世界观", "人生观", "ab"])),
+    st.integers(1, 4),
+)
+def test_a_walk_finds_enough_alike_only_where_the_document_holds_enough(
+    entries: list[tuple[int, str, str]], pos: int, prefix: str, suffix: str, shortest: int, bad: set[str], need: int
+) -> None:
+    from kaodian.questions import _enough_alike, _take, _walk_alike
+
+    lengths = range(shortest, shortest + 3)
+
+    def accept(text: str, _extra: str) -> bool:
+        return text not in bad
+
+    bucket = [e for e in entries if e[1].startswith(prefix[0])]
+    walked = _walk_alike(entries, [e[0] for e in entries], pos, prefix, suffix, lengths, bucket, accept)
+    found = len(_take(walked, accept, 6))
+    enough = _enough_alike(bucket, prefix, suffix, lengths, accept, need)
+    assert enough or found < need
+    # and the document's count is exact: a walk that visits every entry finds that many
+    everything = {e[1] for e in bucket if len(e[1]) in lengths and e[1].endswith(suffix) and e[1].startswith(prefix)}
+    assert enough == (len(everything - bad) >= need)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
     st.lists(st.tuples(st.integers(0, 20), st.text(alphabet="ab", max_size=3), st.just("")), min_size=40, max_size=200),
     st.integers(-2, 22),
 )
@@ -588,6 +618,15 @@ def test_a_text_is_split_line_by_line_as_a_whole(text: str, language: str) -> No
 
     ix = _Index(Document(id="d", source="d.txt", title="", language=language), language)
     assert list(ix.sentences(text)) == sentences(text, language)
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="ab 。！？；!?\n”）」，1", max_size=40))
+def test_chinese_sentences_are_the_pieces_the_plain_pattern_finds(text: str) -> None:
+    from kaodian.questions import _SENTENCE_ZH
+
+    plain = r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+"
+    assert _SENTENCE_ZH.findall(text) == re.findall(plain, text)
 
 
 @settings(max_examples=300)
@@ -672,8 +711,7 @@ def test_statements_are_looked_up_as_their_normal_forms(texts: list[str], asked:
     from kaodian.questions import _norm, _Statements
 
     statements = _Statements()
-    for text in texts:
-        statements.add(text)
+    statements.add(texts)
     normals = {_norm(t) for t in texts}
     for normal in [*map(_norm, asked), *normals, ""]:
         assert (normal in statements) == (normal in normals)
@@ -687,3 +725,42 @@ def test_sentences_hold_two_letters_each(text: str, language: str) -> None:
     pattern = _SENTENCE_EN if language == "en" else _SENTENCE_ZH
     pieces = [s for s in pattern.findall(text) if len(re.sub(r"[\W_]+", "", s)) >= 2]
     assert sentences(text, language) == [s.strip() for s in pieces]
+
+
+def _sections_by_definition(points: list[Point]) -> tuple[dict[str, tuple[str, ...]], dict[str, str], dict[str, int]]:
+    """Each point's path and top-level point, walked up through the first point of each id, and the sections' sizes."""
+    by_id: dict[str, Point] = {}
+    for p in points:
+        by_id.setdefault(p.id, p)
+    path, top, size = {}, {}, {}
+    for p in points:
+        chain, seen, cur = [], set(), p
+        while cur is not None and cur.id not in seen:
+            seen.add(cur.id)
+            chain.append(cur)
+            cur = by_id.get(cur.parent) if cur.parent else None
+        path[p.id] = tuple(c.title for c in reversed(chain))
+        top[p.id] = chain[-1].id
+        size[top[p.id]] = size.get(top[p.id], 0) + 1
+    return path, top, size
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("abcdef"), st.sampled_from(["", "a", "b", "c", "d", "x"])), max_size=8))
+def test_paths_and_sections_are_those_of_the_walk_up_the_parents(links: list[tuple[str, str]]) -> None:
+    from kaodian.questions import _index
+
+    # ids written once each (most outlines) or more, parents before or after their children, cycles
+    points = [Point(pid, parent or None, 1, "", f"t{n}", "") for n, (pid, parent) in enumerate(links)]
+    ix = _index(Document(id="d", source="d.txt", title="", points=tuple(points)))
+    assert (ix.path, ix.top, ix.section_size) == _sections_by_definition(points)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.permutations(range(6)), st.lists(st.integers(-1, 5), min_size=6, max_size=6))
+def test_paths_of_an_outline_with_unique_ids_are_those_of_the_walk(order: list[int], parents: list[int]) -> None:
+    from kaodian.questions import _index
+
+    points = [Point(f"p{i}", f"p{parents[i]}" if parents[i] >= 0 else None, 1, "", f"t{i}", "") for i in order]
+    ix = _index(Document(id="d", source="d.txt", title="", points=tuple(points)))
+    assert (ix.path, ix.top, ix.section_size) == _sections_by_definition(points)

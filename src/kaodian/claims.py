@@ -717,9 +717,10 @@ def _any_shared(a: str, b: str) -> bool:
     """Whether two items hold the same character at some position, aligned at the start or at the end."""
     if any(map(operator.eq, a, b)):
         return True
-    # items of the same length align the same way at both ends
+    if len(a) == len(b):
+        return False  # items of the same length align the same way at both ends
     n = min(len(a), len(b))
-    return len(a) != len(b) and any(map(operator.eq, a[len(a) - n :], b[len(b) - n :]))
+    return any(map(operator.eq, a[len(a) - n :], b[len(b) - n :]))
 
 
 def _parallel_ok(items: Sequence[str]) -> bool:
@@ -739,18 +740,22 @@ def _parallel_claims(text: str, spans: Sequence[tuple[int, int]]) -> list[_Listi
     """ "权为民所用，情为民所系，利为民所谋": clauses of the same length sharing a skeleton."""
     out: list[_Listing] = []
     resume = 0  # the first clause after the last run found: runs do not overlap
-    for i, ((s, b), (c, d)) in enumerate(itertools.pairwise(spans)):
+    for k in range(1, len(spans)):
+        c, d = spans[k]  # the second item of a run that starts one clause earlier, at k - 1
         size = d - c
-        # the cheap tests first: most pairs are too long or too unequal to start a run
-        if size > 12 or size < 2 or b - s < size - 1 or i < resume:
+        # the cheap tests first: most clauses are too long or too short to be an item
+        if size > 12 or size < 2 or k <= resume:
             continue
+        s, b = spans[k - 1]
+        if b - s < size - 1 or (size > 8 and not _third_item(spans, k + 1, size)):
+            continue  # the first clause is too short, or a pair of long clauses has no third to be a run
         # the first clause may be longer: its last ``size`` characters are the item
         a = s if b - s <= size + 1 else b - size
         first, second = text[a:b], text[c:d]
         if not _any_shared(first, second):
             continue  # no longer run can share a position either: _parallel_ok would fail on every one
         items = [first, second]
-        for c, d in spans[i + 2 : i + _PARALLEL_MAX]:
+        for c, d in spans[k + 1 : k - 1 + _PARALLEL_MAX]:
             if abs(d - c - size) > 1:
                 break
             item = text[c:d]
@@ -759,9 +764,14 @@ def _parallel_claims(text: str, spans: Sequence[tuple[int, int]]) -> list[_Listi
             items.append(item)
         # a run of three or more has passed the check as it grew
         if len(items) >= 3 or (size <= 8 and _parallel_ok(items)):
-            resume = i + len(items)
+            resume = k - 1 + len(items)
             out.append((s, text[_lead_in(text, s, a) : spans[resume - 1][1]].strip(), tuple(items)))
     return out
+
+
+def _third_item(spans: Sequence[tuple[int, int]], k: int, size: int) -> bool:
+    """Whether clause k can be the third item of a run of items ``size`` long: a pair of more than 8 needs one."""
+    return k < len(spans) and abs(spans[k][1] - spans[k][0] - size) <= 1
 
 
 _EN_AND = re.compile(r"(?:^|\s)(?:and|or)\s+")

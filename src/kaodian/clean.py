@@ -251,10 +251,15 @@ class _Family:
 
 @dataclass(frozen=True)
 class _Families:
-    """Families tried in order, as one pattern: group ``f<i>`` takes part in a match of family ``i``."""
+    """Families tried in order, as one pattern: group ``f<i>`` takes part in a match of family ``i``.
+
+    A family only looks at keys up to its max_length characters: a lookahead at the front of its
+    group says so, and one pattern serves keys of every length.
+    """
 
     pattern: re.Pattern[str]
     reasons: tuple[str, ...]
+    max_length: int  # the longest key any family looks at
 
     def reason(self, key: str) -> str | None:
         hit = self.pattern.match(key)
@@ -265,7 +270,7 @@ class _Families:
 
 @dataclass(frozen=True)
 class _Rules:
-    by_length: tuple[_Families, ...]  # the families that look at a key of each length
+    families: _Families  # the families other than the list header, in order
     list_header: _Family
     disclaimer_reason: str
     strong: re.Pattern[str]
@@ -291,7 +296,7 @@ def _rules() -> _Rules:
     disclaimer = data["disclaimer"]
     title = data["document_title"]
     return _Rules(
-        by_length=_by_length([family(k) for k in ("prompt", "counter", "page_marker", "banner")]),
+        families=_combined([family(k) for k in ("prompt", "counter", "page_marker", "banner")]),
         list_header=family("list_header"),
         disclaimer_reason=disclaimer["reason"],
         strong=_terms(disclaimer["strong"]),
@@ -304,17 +309,16 @@ def _rules() -> _Rules:
     )
 
 
-def _by_length(families: Sequence[_Family]) -> tuple[_Families, ...]:
-    """For each key length up to the longest max_length, its families as one pattern (one match per line)."""
-    combined: dict[tuple[int, ...], _Families] = {}
-    out: list[_Families] = []
-    for n in range(max(f.max_length for f in families) + 1):
-        which = tuple(i for i, f in enumerate(families) if n <= f.max_length)
-        if which not in combined:
-            body = "|".join(f"(?P<f{i}>{families[j].source})" for i, j in enumerate(which))
-            combined[which] = _Families(re.compile(body, re.IGNORECASE), tuple(families[j].reason for j in which))
-        out.append(combined[which])
-    return tuple(out)
+def _combined(families: Sequence[_Family]) -> _Families:
+    """The families as one pattern (one match per line), each guarded by its max_length."""
+    longest = max(f.max_length for f in families)
+    groups = []
+    for i, f in enumerate(families):
+        # possessive: a longer key fails at once rather than after backing up over every character
+        guard = "" if f.max_length == longest else f"(?=(?s:.{{0,{f.max_length}}}+)\\Z)"
+        groups.append(f"(?P<f{i}>{guard}(?:{f.source}))")
+    pattern = re.compile("|".join(groups), re.IGNORECASE)
+    return _Families(pattern, tuple(f.reason for f in families), longest)
 
 
 def _terms(terms: Iterable[str]) -> re.Pattern[str]:
@@ -363,8 +367,7 @@ def _family_reason(line: str, key: str, rules: _Rules) -> str | None:
 
 
 def _match_family(key: str, rules: _Rules) -> str | None:
-    n = len(key)
-    return rules.by_length[n].reason(key) if n < len(rules.by_length) else None
+    return rules.families.reason(key) if len(key) <= rules.families.max_length else None
 
 
 def _naming_strong_terms(subjects: Sequence[str], rules: _Rules) -> set[int]:
@@ -447,9 +450,7 @@ def classify(lines: Sequence[str]) -> list[str | None]:
 # ---------------------------------------------------------------- normalisation
 
 _ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_ZERO_WIDTH = dict.fromkeys(map(ord, _ZERO_WIDTH_CHARS), None)
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF5B) if chr(c - 0xFEE0).isalnum()}
-_ZERO_WIDTH_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _FULLWIDTH_RE = re.compile("[\uff10-\uff5a]")
 #: Compatibility characters common in Chinese text, with their NFKC: full-width forms (！ to ～),
 #: enclosed numbers and letters (① ⑴ ⒈ Ⓐ), the ellipsis and the ideographic space.
@@ -457,21 +458,22 @@ _COMPAT_NFKC = {
     ch: unicodedata.normalize("NFKC", ch)
     for ch in map(chr, (*range(0xFF01, 0xFF5F), *range(0x2460, 0x2500), 0x2026, 0x3000))
 }
-_COMPAT = re.compile(f"[{''.join(_COMPAT_NFKC)}]")
-_FULLWIDTH_ALNUM_CHARS = "".join(map(chr, _FULLWIDTH_ALNUM))
+# classes as ranges, not as lists of characters: they cost less to compile
+_COMPAT = re.compile("[\uff01-\uff5e\u2460-\u24ff\u2026\u3000]")
+_FULLWIDTH_ALNUM_CHARS = "０-９Ａ-Ｚａ-ｚ"
 _FULLWIDTH_ALNUM_RE = re.compile(f"[{_FULLWIDTH_ALNUM_CHARS}]")
 _ASCII_PUNCT = re.compile(r"[,;:?!()]")
-_CJK_OR_PUNCT = (
-    "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"  # kana and hanzi
-    "\u3000-\u303f\uff00-\uffef\u2460-\u24ff\u3200-\u32ff“”‘’—…·"  # CJK punctuation, ① ⑴ ⒈ ㈠
-)
-_CJK_SPACE = re.compile(f"(?<=[{_CJK_OR_PUNCT}]) (?=[{_CJK_OR_PUNCT}])")
+#: A space between two non-ASCII characters: where a space between CJK characters can be. A class of the
+#: CJK characters themselves costs every process a loop over each of their code points to compile.
+_SPACE_AMID_NON_ASCII = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 _ASCII_TO_CJK = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _REPEATED_PUNCT = re.compile(r"([。，、；：])\1+")
 #: What the steps of normalisation between NFC and the repeated punctuation look for:
 #: full-width letters and digits, white space, ASCII punctuation.
 _MAY_CHANGE = re.compile(rf"[\s{_FULLWIDTH_ALNUM_CHARS},;:?!()]")
-_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]+")
+#: Where CJK characters can be: a class of the CJK characters themselves costs every process a loop over
+#: each of their code points to compile, and most texts need only their first few characters counted.
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _LATIN_LETTERS = string.ascii_letters.encode("ascii")
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
@@ -505,9 +507,11 @@ def _trimmed_lines(text: str) -> list[str]:
     Done before doubling repair: widths count characters. Each kind of character is
     looked for once in the whole text; most texts have none.
     """
-    # none of them breaks a line, so they can go before splitting; a few plain searches cost less than a class
-    if any(ch in text for ch in _ZERO_WIDTH_CHARS):
-        text = _ZERO_WIDTH_RE.sub("", text)
+    # none of them breaks a line, so they can go before splitting; a few plain searches cost less than a
+    # character class, to run and to compile
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in text:
+            text = text.replace(ch, "")
     lines = text.splitlines()
     if _CONTROL.search(text):  # some of them do break lines (\x1c-\x1e, \x85): line by line
         lines = [_CONTROL.sub(" ", line) for line in lines]
@@ -516,8 +520,9 @@ def _trimmed_lines(text: str) -> list[str]:
 
 def normalise(line: str) -> str:
     """NFC, ASCII digits and letters, one space at most (none between CJK), Chinese punctuation beside CJK."""
-    if _ZERO_WIDTH_RE.search(line):
-        line = line.translate(_ZERO_WIDTH)
+    for ch in _ZERO_WIDTH_CHARS:
+        if ch in line:
+            line = line.replace(ch, "")
     return _normalise_trimmed(line)
 
 
@@ -534,10 +539,17 @@ def _normalise_trimmed(line: str) -> str:
         if _ASCII_PUNCT.search(line):
             line = _cjk_punctuation(line)
         if " " in line:  # after the punctuation: "建设, 关键" → "建设， 关键" → "建设，关键"
-            line = _CJK_SPACE.sub("", line)
+            line = _SPACE_AMID_NON_ASCII.sub(_cjk_space, line)
     if _REPEATED_PUNCT.search(line):  # sub with a group reference costs more than a search
         line = _REPEATED_PUNCT.sub(r"\1", line)
     return line
+
+
+def _cjk_space(m: re.Match[str]) -> str:
+    """Nothing for a space between CJK characters or punctuation, else the space."""
+    line = m.string
+    i = m.start()
+    return "" if _is_cjk_or_punct(line[i - 1]) and _is_cjk_or_punct(line[i + 1]) else " "
 
 
 def _cjk_punctuation(line: str) -> str:
@@ -576,10 +588,12 @@ def language_of(text: str) -> str:
     # CJK characters are counted only until there are enough of them (most Chinese texts: a few runs)
     enough = max(1, -(-latin // 3))
     cjk = 0
-    for run in _CJK_RUN.finditer(sample):
-        cjk += run.end() - run.start()
-        if cjk >= enough:
-            return "zh"
+    for run in _NON_ASCII_RUN.finditer(sample):
+        for ch in run[0]:  # a run can be a whole Chinese text: stop as soon as there are enough
+            if _is_cjk(ch):
+                cjk += 1
+                if cjk >= enough:
+                    return "zh"
     return "en"
 
 
@@ -628,6 +642,13 @@ def _comparable(line: str) -> str:
     return "".join(line.lstrip("#").split()).casefold()
 
 
+def _is_title_again(line: str, title_seen: str) -> bool:
+    """Whether ``line`` is the title (``title_seen``: its :func:`_comparable` form) once more."""
+    compact = "".join(line.lstrip("#").split())
+    # case folding never shortens a text: a line longer than the title is spared folding
+    return len(compact) <= len(title_seen) and compact.casefold() == title_seen
+
+
 # ---------------------------------------------------------------- the stage
 
 
@@ -661,7 +682,7 @@ def clean_source(src: SourceText, options: CleanOptions = CleanOptions()) -> Cle
     if not options.keep_boilerplate:
         title_seen = _comparable(title)
         for line in kept:
-            if title and _comparable(line) == title_seen:  # also a PDF's running header
+            if title and _is_title_again(line, title_seen):  # also a PDF's running header
                 dropped.append(Dropped(text=line, reason="repeated title"))
             elif body and line == body[-1] and len(line) >= 8:  # a short line ("是") can repeat in a table
                 dropped.append(Dropped(text=line, reason="repeated line"))

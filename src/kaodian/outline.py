@@ -47,10 +47,8 @@ _TITLE_MAX = {"zh": 40, "en": 100}
 
 _SENTENCE_END = "。！？；;!?：:"
 _TITLE_END = re.compile(r"[。！？；;!?：:.]")
-_HAS_NUMBER = {
-    "zh": re.compile(r"[一二两三四五六七八九十\d]"),
-    "en": re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b", re.IGNORECASE),
-}
+_HAS_ZH_NUMBER = re.compile(r"[一二两三四五六七八九十\d]")
+_HAS_EN_NUMBER = r"(?i)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b"
 
 
 def zh_number(s: str) -> int | None:
@@ -93,28 +91,38 @@ def _words() -> dict[str, Any]:
 
 
 @functools.cache
-def _patterns() -> dict[str, re.Pattern[str]]:
+def _pattern(name: str) -> re.Pattern[str]:
+    """One of the patterns built from the word lists, compiled when first needed: a process that meets
+    no English text, say, never compiles the English ones."""
+    source, flags = _pattern_sources()[name]
+    return re.compile(source, flags)
+
+
+@functools.cache
+def _pattern_sources() -> dict[str, tuple[str, int]]:
     w = _words()
     units = datafiles.alternation(w["zh_structure_units"])
     n = "[一二两三四五六七八九十]{1,3}|\\d{1,2}"
     return {
-        "structure": re.compile(f"第([{_ZH_NUM}]{{1,6}}|\\d{{1,4}})({units})"),
-        "zh_seq": re.compile(f"({datafiles.alternation(list(w['zh_sequence']))})[，,：:、]"),
-        "en_seq": re.compile(f"({datafiles.alternation(list(w['en_sequence']))})\\s*,\\s*", re.IGNORECASE),
-        "announce_lead": re.compile(
-            f"(?:{datafiles.alternation(w['zh_announce_lead'])})({n})(?:{datafiles.alternation(w['zh_announce_classifier'])})"
+        "structure": (f"第([{_ZH_NUM}]{{1,6}}|\\d{{1,4}})({units})", 0),
+        "zh_seq": (f"({datafiles.alternation(list(w['zh_sequence']))})[，,：:、]", 0),
+        "en_seq": (f"({datafiles.alternation(list(w['en_sequence']))})\\s*,\\s*", re.IGNORECASE),
+        "announce_lead": (
+            f"(?:{datafiles.alternation(w['zh_announce_lead'])})({n})(?:{datafiles.alternation(w['zh_announce_classifier'])})",
+            0,
         ),
-        "announce_noun": re.compile(
+        "announce_noun": (
             f"({n})(?:个|点|项|条|大|种)?[^，,。；;：:\\d]{{0,4}}?(?:{datafiles.alternation(w['zh_announce_nouns'])})"
-            "[^，,。；;：:]{0,4}[：:]?$"
+            "[^，,。；;：:]{0,4}[：:]?$",
+            0,
         ),
-        "announce_en": re.compile(
+        "announce_en": (
             "\\b(?:the\\s+)?(?:(?:" + datafiles.alternation(w["en_announce_lead"]) + ")\\s+)+"
             "(one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(?:\\w+\\s+)?"
             "(?:" + datafiles.alternation(w["en_announce_nouns"]) + ")\\b",
             re.IGNORECASE,
         ),
-        "announce_en_count": re.compile(
+        "announce_en_count": (
             "\\b(one|two|three|four|five|six|seven|eight|nine|ten|\\d{1,2})\\s+(?:\\w+\\s+)?"
             "(?:" + datafiles.alternation(w["en_announce_nouns"]) + ")\\s*:\\s*$",
             re.IGNORECASE,
@@ -138,15 +146,23 @@ _EN_NUMBERS = {
 _ZH_HEAD = re.compile(r"([一二三四五六七八九十]{1,3})[、．.]")
 _ZH_PAREN = re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")
 _ZH_ORDINAL = re.compile(r"第([一二三四五六七八九十]{1,3})[，,、：:；;]")
-_ZH_QI = re.compile(r"其([一二三四五六七八九十])[，,、：:]")
 _ZH_SHI = re.compile(r"([一二三四五六七八九十]{1,3})(?:是|要)(?!是)")
 _PAREN_DIGIT = re.compile(r"[（(](\d{1,3})[）)]")
 _DIGIT = re.compile(r"(\d{1,3})(?:([.．])(?![\d.．])|(、)(?!\d)|([)）])(?!\d))")
 _DECIMAL = re.compile(r"(\d{1,2}(?:[.．]\d{1,2}){1,3})[.．]?[ \t\u3000]+(?=\S)")
-_UNICODE_ROMAN = re.compile(r"[\u2160-\u216b\u2170-\u217b]([、.．)）]?)[ \t\u3000]*")
-_MD_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[一二三四五六七八九十]{1,3}、)\s*(?=\S)")
-_LATIN = re.compile(r"([a-zA-Z]{1,4})([.)])[ \t]+(?=\S)")
-_LATIN_PAREN = re.compile(r"\(([a-zA-Z]{1,4})\)[ \t]*(?=\S)")
+# rare shapes: compiled when first met (see _compiled)
+_ZH_QI = r"其([一二三四五六七八九十])[，,、：:]"
+_UNICODE_ROMAN = r"[\u2160-\u216b\u2170-\u217b]([、.．)）]?)[ \t\u3000]*"
+_MD_NUMBER = r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[一二三四五六七八九十]{1,3}、)\s*(?=\S)"
+_LATIN = r"([a-zA-Z]{1,4})([.)])[ \t]+(?=\S)"
+_LATIN_PAREN = r"\(([a-zA-Z]{1,4})\)[ \t]*(?=\S)"
+
+
+@functools.cache
+def _compiled(source: str) -> re.Pattern[str]:
+    """``source`` compiled when first used: a process may never meet a rare marker shape, and
+    compiling a pattern costs every process that does."""
+    return re.compile(source)
 
 
 @dataclass(frozen=True)
@@ -180,7 +196,7 @@ def markers(paragraph: str) -> list[Marker]:
             stripped = title.rstrip("#")
             if stripped != title and stripped.endswith((" ", "\t")):
                 title = stripped.strip()
-            title = _MD_NUMBER.sub("", title.strip("*_ ")).strip("*_ ")  # "## 1.2 Scope" → "Scope"
+            title = _compiled(_MD_NUMBER).sub("", title.strip("*_ ")).strip("*_ ")  # "## 1.2 Scope" → "Scope"
             if title:
                 out.append(Marker(f"md{hashes}", None, "#" * hashes, title, strong=True))
         return out
@@ -190,9 +206,8 @@ def markers(paragraph: str) -> list[Marker]:
         return [Marker("⑴", ord(c) - 0x2473, c, _after(p, 1), strong=True)]
     if "\u2460" <= c <= "\u2473":  # ① .. ⑳
         return [Marker("①", ord(c) - 0x245F, c, _after(p, 1), strong=True)]
-    pats = _patterns()
     if c == "第":
-        if m := pats["structure"].match(p):
+        if m := _pattern("structure").match(p):
             out.append(Marker(f"第{m.group(2)}", zh_number(m.group(1)), m.group(0), _after(p, m.end()), strong=True))
         elif m := _ZH_ORDINAL.match(p):
             out.append(Marker("第一，", zh_number(m.group(1)), m.group(0), _after(p, m.end())))
@@ -202,11 +217,11 @@ def markers(paragraph: str) -> list[Marker]:
             out.append(Marker("（一）", zh_number(m.group(1)), m.group(0), _after(p, m.end()), strong=True))
         elif m := _PAREN_DIGIT.match(p):
             out.append(Marker("(1)", int(m.group(1)), m.group(0), _after(p, m.end())))
-        elif m := _LATIN_PAREN.match(p):
+        elif m := _compiled(_LATIN_PAREN).match(p):
             out.extend(_latin(m.group(1), m.group(0), "(a)", _after(p, m.end())))
         return out
     if "\u2160" <= c <= "\u216b" or "\u2170" <= c <= "\u217b":  # Ⅰ .. Ⅻ, ⅰ .. ⅻ
-        m = _UNICODE_ROMAN.match(p)
+        m = _compiled(_UNICODE_ROMAN).match(p)
         if m is None or m.end() == 1:  # "Ⅰ型": no marker
             return []
         upper = c <= "\u216b"
@@ -227,15 +242,15 @@ def markers(paragraph: str) -> list[Marker]:
         elif m := _ZH_SHI.match(p):
             out.append(Marker("一是", zh_number(m.group(1)), m.group(0), _after(p, m.end())))
         return out
-    if c == "其" and (m := _ZH_QI.match(p)):
+    if c == "其" and (m := _compiled(_ZH_QI).match(p)):
         return [Marker("其一", zh_number(m.group(1)), m.group(0), _after(p, m.end()))]
-    if c in _sequence_starts() and (m := pats["zh_seq"].match(p)):
+    if c in _sequence_starts() and (m := _pattern("zh_seq").match(p)):
         return [Marker("zh-seq", _sequence_ordinal("zh_sequence", m.group(1)), m.group(0), _after(p, m.end()))]
     if c.isascii() and c.isalpha():
-        if m := pats["en_seq"].match(p):
+        if m := _pattern("en_seq").match(p):
             ordinal = _sequence_ordinal("en_sequence", m.group(1).lower())
             return [Marker("en-seq", ordinal, m.group(0).strip(), _after(p, m.end()))]
-        if m := _LATIN.match(p):
+        if m := _compiled(_LATIN).match(p):
             suffix = "." if m.group(2) == "." else ")"
             out.extend(_latin(m.group(1), m.group(0).strip(), "a" + suffix, _after(p, m.end())))
     return out
@@ -511,19 +526,34 @@ def announced_count(text: str, language: str = "zh") -> int | None:
     if text.endswith(_SENTENCE_ENDS):  # most paragraphs: nothing follows the last sentence
         return None
     tail = _last_sentence(text).strip()
-    if not tail or not _HAS_NUMBER["en" if language == "en" or tail.isascii() else "zh"].search(tail):
+    english = language == "en" or tail.isascii()
+    if not tail or not (_compiled(_HAS_EN_NUMBER) if english else _HAS_ZH_NUMBER).search(tail):
         return None
-    pats = _patterns()
-    if language == "en" or tail.isascii():
-        m = pats["announce_en"].search(tail) or pats["announce_en_count"].search(tail)
+    if english:
+        m = _english_announcement(tail)
         if m:
             word = m.group(1).lower()
             return _EN_NUMBERS.get(word) or (int(word) if word.isdigit() else None)
         if language == "en":
             return None
     # a counted noun closes the tail: only its last few characters can hold one
-    m = pats["announce_lead"].search(tail) or pats["announce_noun"].search(tail, max(0, len(tail) - _noun_reach()))
+    m = _pattern("announce_lead").search(tail) or _pattern("announce_noun").search(
+        tail, max(0, len(tail) - _noun_reach())
+    )
     return zh_number(m.group(1)) if m else None
+
+
+def _english_announcement(tail: str) -> re.Match[str] | None:
+    # both English patterns end with a counted noun: an ASCII tail that names none cannot match them,
+    # and most Chinese documents then never compile them
+    if tail.isascii() and not any(noun in tail.lower() for noun in _en_nouns()):
+        return None
+    return _pattern("announce_en").search(tail) or _pattern("announce_en_count").search(tail)
+
+
+@functools.cache
+def _en_nouns() -> tuple[str, ...]:
+    return tuple(noun.lower() for noun in _words()["en_announce_nouns"])
 
 
 @functools.cache

@@ -16,9 +16,10 @@ import itertools
 import random
 import re
 import string
-from collections.abc import Callable, Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import UnknownQuestionTypeError
 from .memo import per_document
@@ -39,7 +40,9 @@ _SCAN = 64
 _TYPE_ORDER = {t: i for i, t in enumerate(QUESTION_TYPES)}
 _ZH_DIGITS = "零一二三四五六七八九"
 _EN_COUNTS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-_SENTENCE_ZH = re.compile(r"[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+")
+# a run of text, then its end marks and closing quotes if any; or end marks alone. The run is never given back:
+# as "[^。！？；!?\n]*[。！？；!?]+[”’」』）)]*|[^。！？；!?\n]+" the last piece of a line would be read thrice
+_SENTENCE_ZH = re.compile(r"[^。！？；!?\n]++(?:[。！？；!?]+[”’」』）)]*)?|[。！？；!?]+[”’」』）)]*")
 _SENTENCE_EN = re.compile(r"[^.!?;\n]*[.!?;]+[\"'”’)]*(?=\s|$)|[^.!?;\n]+")
 _CLAUSE_BREAK = "，；。！？：,;:!?.\n"
 _CLAUSE_SPLIT = re.compile(f"[{re.escape(_CLAUSE_BREAK)}]")
@@ -143,7 +146,8 @@ _AT_LEAST = {n: re.compile(r"[^\W_]" + r"[\W_]*[^\W_]" * (n - 1)) for n in (1, 2
 
 def _has_letters(s: str, n: int) -> bool:
     """Whether ``s`` holds at least n letters (word characters but "_")."""
-    return _AT_LEAST[n].search(s) is not None
+    # most texts open with n letters (str.isalnum: word characters but "_"), which settles it without a search
+    return (len(s) >= n and s[:n].isalnum()) or _AT_LEAST[n].search(s) is not None
 
 
 @per_document(1 << 16)  # asked of the same candidates again and again by the distractor search
@@ -366,14 +370,19 @@ class _Statements:
     """
 
     known: set[str] = field(default_factory=set)  # normal forms
-    waiting: dict[str, list[str]] = field(default_factory=dict)  # texts by the first letter of their normal form
+    # texts by the first letter of their normal form
+    waiting: defaultdict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
 
-    def add(self, text: str) -> None:
-        first = text[:1].lower()
-        if first.isalnum():  # all of it is kept by _norm (word characters but "_")
-            self.waiting.setdefault(first[0], []).append(text)
-        else:
-            self.known.add(_norm(text))
+    def add(self, texts: Iterable[str]) -> None:
+        """Add texts, in one loop for the many sentences of a document."""
+        waiting, eager = self.waiting, []
+        for text in texts:
+            first = text[:1].lower()
+            if first.isalnum():  # all of it is kept by _norm (word characters but "_")
+                waiting[first[0]].append(text)
+            else:
+                eager.append(text)
+        self.known.update(map(_norm, eager))
 
     def __contains__(self, normal: str) -> bool:
         """Whether a text with this normal form was added."""
@@ -403,18 +412,34 @@ class _Index:
     extra_heads: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
     extra_by_len: dict[tuple[str, int], list[tuple[int, str, str]]] = field(default_factory=dict)
     items: list[tuple[int, str, str]] = field(default_factory=list)  # (position, item, "") of every enumeration
-    items_by_suffix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
-    # the same entries by first character, and by first and last: the few alike in a walk are looked up
-    items_by_prefix: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
-    items_by_ends: dict[tuple[str, str], list[tuple[int, str, str]]] = field(default_factory=dict)
-    # the positions of those entries, for bisection
-    item_positions: list[int] = field(default_factory=list)
-    suffix_positions: dict[str, list[int]] = field(default_factory=dict)
+    # the same entries by last character, and by first: the few alike in a walk are looked up
+    items_by_suffix: defaultdict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
+    items_by_prefix: defaultdict[str, list[tuple[int, str, str]]] = field(default_factory=lambda: defaultdict(list))
     attributions: dict[str, None] = field(default_factory=dict)  # in document order
     statements: _Statements = field(default_factory=_Statements)
     claims: list[tuple[Claim, int]] = field(default_factory=list)  # (claim, position) of those asked about
     tail: str = ""  # the unfinished last sentence of a truncated document
     swappable: int = 0  # claims seen so far that a swap can make false
+
+    # the rest of what a walk for like items reads (see _claim_items), made for the first walk: few documents walk
+
+    @functools.cached_property
+    def items_by_ends(self) -> dict[tuple[str, str], list[tuple[int, str, str]]]:
+        """The items by their first and last characters."""
+        by_ends: defaultdict[tuple[str, str], list[tuple[int, str, str]]] = defaultdict(list)
+        for item in self.items:
+            by_ends[item[1][0], item[1][-1]].append(item)
+        return by_ends
+
+    @functools.cached_property
+    def item_positions(self) -> list[int]:
+        """The positions of the items, for bisection."""
+        return [e[0] for e in self.items]
+
+    @functools.cached_property
+    def suffix_positions(self) -> dict[str, list[int]]:
+        """The positions of the items by their last character."""
+        return {k: [e[0] for e in v] for k, v in self.items_by_suffix.items()}
 
     def place(self, point: str | None) -> int:
         """A position in the document: its point's order (-1 before the first point)."""
@@ -452,17 +477,7 @@ def _index(doc: Document) -> _Index:
         if p.parent in ix.by_id and p.parent != p.id:
             ix.children.setdefault(p.parent, []).append(p)
         ix.levels.setdefault(p.level, []).append((ix.order[p.id], _trim(p.title), p.parent or ""))
-    for p in doc.points:
-        chain: list[Point] = []
-        seen: set[str] = set()
-        cur: Point | None = p
-        while cur is not None and cur.id not in seen:
-            seen.add(cur.id)
-            chain.append(cur)
-            cur = ix.by_id.get(cur.parent) if cur.parent else None
-        ix.path[p.id] = tuple(c.title for c in reversed(chain))
-        ix.top[p.id] = chain[-1].id
-        ix.section_size[chain[-1].id] = ix.section_size.get(chain[-1].id, 0) + 1
+    _place_in_sections(ix, doc.points)
     for w in doc.warnings:
         if w.code == "count-mismatch" and w.point:
             ix.mismatch[w.point] = (w.announced, w.found)
@@ -471,9 +486,9 @@ def _index(doc: Document) -> _Index:
         parts = ix.sentences(last.text)
         if parts and parts[-1][-1] not in "。！？!?.”」":
             ix.tail = _norm(parts[-1])
+    ix.statements.add(c.text for c in doc.claims)
     for c in doc.claims:
         pos = ix.place(c.point)
-        ix.statements.add(c.text)
         if _on_truncated_text(ix, c.point, c.text):
             continue  # nothing from the unfinished end, not even a distractor
         ix.claims.append((c, pos))
@@ -491,12 +506,18 @@ def _index(doc: Document) -> _Index:
     # a point's text holds its children's: each line, and so each sentence, is read once
     for p in doc.points:
         ix.sentences(p.text)
-    for s in {s for parts in ix.line_split.values() for s in parts}:
-        ix.statements.add(s)
-        # as a statement a sentence differs only in punctuation, which _norm drops, unless it
-        # loses a point marker or gains a capital letter
-        if _marker(s) or (ix.language == "en" and s[:1].islower()):
-            ix.statements.add(_statement(s, ix.language))
+    said = set(itertools.chain.from_iterable(ix.line_split.values()))
+    ix.statements.add(said)
+    # as a statement a sentence differs only in punctuation, which _norm drops, unless it
+    # loses a point marker or gains a capital letter
+    english = ix.language == "en"
+    ix.statements.add(
+        [
+            _statement(s, ix.language)
+            for s in said
+            if (s[:1] in _MARKER_OPENERS and _marker(s)) or (english and s[:1].islower())
+        ]
+    )
     # only a Chinese sentence with 是 holds such a clause (see _sentence_heads): the rest are not asked
     for p in doc.points if ix.language == "zh" else ():
         if not p.truncated and "是" in p.text:
@@ -507,19 +528,48 @@ def _index(doc: Document) -> _Index:
     return ix
 
 
+def _place_in_sections(ix: _Index, points: Sequence[Point]) -> None:
+    """The path and the top-level point of each point, and the size of each top-level section.
+
+    A point whose parent stands before it, and so on up to the top, extends its parent's path: the
+    outline writes its points so. Any other (a parent written later, a cycle, an id written twice)
+    is walked up to the top, each point at most once.
+    """
+    by_id, order, path, top = ix.by_id, ix.order, ix.path, ix.top
+    ordered: set[str] = set()  # points whose ancestors all stand before them, each with its own id
+    unique = len(by_id) == len(points)
+    for p in points:
+        pid, parent = p.id, p.parent
+        if unique and (not parent or parent not in by_id):
+            path[pid], top[pid] = (p.title,), pid
+            ordered.add(pid)
+        elif unique and parent in ordered and order[parent] < order[pid]:
+            path[pid], top[pid] = (*path[parent], p.title), top[parent]
+            ordered.add(pid)
+        else:
+            chain: list[Point] = []
+            seen: set[str] = set()
+            cur: Point | None = p
+            while cur is not None and cur.id not in seen:
+                seen.add(cur.id)
+                chain.append(cur)
+                cur = by_id.get(cur.parent) if cur.parent else None
+            path[pid] = tuple(c.title for c in reversed(chain))
+            top[pid] = chain[-1].id
+        ix.section_size[top[pid]] = ix.section_size.get(top[pid], 0) + 1
+
+
 def _sort_entries(ix: _Index) -> None:
     """Sort the entries by position, and file them by length and by their first and last characters.
 
     Each list is sorted once: a part of a sorted list, taken in order, is sorted.
     """
     ix.items.sort()
+    by_suffix, by_prefix = ix.items_by_suffix, ix.items_by_prefix
     for item in ix.items:
         text = item[1]
-        ix.items_by_suffix.setdefault(text[-1], []).append(item)
-        ix.items_by_prefix.setdefault(text[0], []).append(item)
-        ix.items_by_ends.setdefault((text[0], text[-1]), []).append(item)
-    ix.item_positions = [e[0] for e in ix.items]
-    ix.suffix_positions = {k: [e[0] for e in v] for k, v in ix.items_by_suffix.items()}
+        by_suffix[text[-1]].append(item)
+        by_prefix[text[0]].append(item)
     for heads, by_len in ((ix.heads, ix.heads_by_len), (ix.extra_heads, ix.extra_by_len)):
         for shape, entries in heads.items():
             entries.sort()
@@ -663,6 +713,40 @@ def _take(walked: list[tuple[int, str, str]], accept: Callable[[str, str], bool]
     return out
 
 
+def _alike(ix: _Index, prefix: str, suffix: str) -> list[tuple[int, str, str]]:
+    """The enumeration items that may be alike items with this shared prefix and suffix: every item alike
+    starts with the prefix's first character or ends with the suffix's last. Without an affix, none is."""
+    if prefix:
+        return ix.items_by_prefix.get(prefix[0], [])
+    return ix.items_by_suffix.get(suffix[-1], []) if suffix else []
+
+
+def _enough_alike(
+    alike: list[tuple[int, str, str]],
+    prefix: str,
+    suffix: str,
+    lengths: range,
+    accept: Callable[[str, str], bool],
+    need: int,
+) -> bool:
+    """Whether at least ``need`` texts of ``alike`` have the prefix, the suffix and a length in ``lengths``
+    and are let through by ``accept``: the walks of :func:`_walk_alike` find no more than the document holds."""
+    shortest, stop = lengths.start, lengths.stop
+    found: set[str] = set()
+    for _, text, extra in alike:
+        if (
+            shortest <= len(text) < stop
+            and text.endswith(suffix)
+            and text.startswith(prefix)
+            and text not in found
+            and accept(text, extra)
+        ):
+            found.add(text)
+            if len(found) >= need:
+                return True
+    return False
+
+
 def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
     p = ix.by_id.get(point) if point else None
     if p is not None and p.truncated:
@@ -679,9 +763,11 @@ def _on_truncated_text(ix: _Index, point: str | None, text: str) -> bool:
 Builder = Iterator[tuple[str, dict[str, str], dict[str, Any]]]  # (type, placeholder values, question fields)
 
 
-@dataclass(frozen=True, slots=True)
-class _Predicate:
-    """What a claim's questions on its predicate's head are made of, whatever document it stands in."""
+class _Predicate(NamedTuple):
+    """What a claim's questions on its predicate's head are made of, whatever document it stands in.
+
+    A named tuple, as :class:`_Items` is: made as cheaply as a tuple, not field by field as a frozen dataclass.
+    """
 
     head: str
     text: str  # the claim as a sentence
@@ -822,8 +908,7 @@ def _open_quote(before: str) -> bool:
     return before.count("“") > before.count("”") or before.count("「") > before.count("」")
 
 
-@dataclass(frozen=True, slots=True)
-class _Items:
+class _Items(NamedTuple):
     """What an enumeration claim's questions are made of, whatever document it stands in."""
 
     items: tuple[str, ...]
@@ -923,17 +1008,17 @@ def _claim_items(ix: _Index, pos: int, c: Claim, types: set[str]) -> Builder:
         distractors: list[str] = []
         need = max(1, 4 - len(items))
         askable = found.askable
-        if askable and (prefix or suffix):  # without a shared affix nothing is alike: no need to walk
+        alike = _alike(ix, prefix, suffix) if askable else []
+        # the walks find no more than the document holds: with too few alike, no need to walk
+        if alike and _enough_alike(alike, prefix, suffix, lengths, accept, need):
             # only items of the same kind: the items' shared affix (世界观 -> 权力观) and a like length
             final = items[0][-1]
             by_suffix = ix.items_by_suffix.get(final, [])
-            # every item alike starts with the prefix's first character or ends with the suffix's last
             ends = ix.items_by_ends.get((prefix[0], final), []) if prefix else None
             positions = ix.suffix_positions.get(final, [])
             walked = _walk_alike(by_suffix, positions, pos, prefix, suffix, lengths, ends, accept)
             distractors = _take(walked, accept, 3)
             if len(distractors) < need:  # only the first ``need`` distractors are shown
-                alike = ix.items_by_prefix.get(prefix[0], []) if prefix else ix.items_by_suffix.get(suffix[-1], [])
                 walked = _walk_alike(ix.items, ix.item_positions, pos, prefix, suffix, lengths, alike, accept)
                 distractors += [d for d in _take(walked, accept, 6) if d not in distractors]
         if askable and len(distractors) >= need:
@@ -1079,24 +1164,17 @@ def _point_children(
         )
 
 
-def _sentence_prompt(line: str, language: str) -> tuple[str, tuple[tuple[str, str, str], ...]] | None:
-    """A sentence of a point's text as a prompt, with the blanks on its named document and its number
-    (see :func:`_sentence_blanks`); None for a sentence that announces a list and says nothing itself."""
-    if _lead_in(line):
-        return None  # "Typical forms of active recall:"
-    # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
-    sentence = _statement(line, language)
-    return sentence, tuple(_sentence_blanks(sentence, language))
-
-
-def _sentence_blanks(sentence: str, language: str) -> Iterator[tuple[str, str, str]]:
-    """(source, blanked sentence, answer) for the named document and the number of a sentence."""
+def _sentence_blanks(
+    sentence: str, language: str, numbers: Sequence[tuple[int, int]]
+) -> Iterator[tuple[str, str, str]]:
+    """(source, blanked sentence, answer) for the named document and the number of a sentence
+    (``numbers``: the spans :func:`_numbers` finds in it)."""
     for m in _BOOK.finditer(sentence) if "《" in sentence else ():
         name = m.group(1)
         if sentence.count(name) == 1 and blankable(name, language):
             yield "sentence-document", sentence[: m.start(1)] + "{{1}}" + sentence[m.end(1) :], name
             break
-    for start, end in _numbers(sentence, _words(), language):
+    for start, end in numbers:
         number = sentence[start:end]
         if sentence.count(number) == 1 and not sentence[max(0, start - 3) : start].endswith(_announcers()):
             yield "sentence-number", sentence[:start] + "{{1}}" + sentence[end:], number
@@ -1129,16 +1207,33 @@ def _word_bounded(s: str, start: int, end: int) -> bool:
     return (start == 0 or not s[start - 1].isalnum()) and (end == len(s) or not s[end].isalnum())
 
 
-def _numbers(sentence: str, words: dict[str, Any], language: str) -> Iterator[tuple[int, int]]:
-    for m in _DIGITS.finditer(sentence):
-        if language != "en" or _word_bounded(sentence, m.start(), m.end()):
-            yield m.start(), m.end()
-    if language == "en":
-        return
-    for m in _counted_runs(words["zh_numerals"], words["zh_measures"]).finditer(sentence):
-        i, j = m.span()
-        if j - i >= 2 or m.group() not in "一两":
-            yield i, j
+def _numbers(sentences: Sequence[str], language: str) -> dict[int, list[tuple[int, int]]]:
+    """The numbers a blank may take in each sentence, by the sentence's place in ``sentences``: runs of digits
+    first, then (in Chinese) whole runs of numerals before a measure word (三个, 二十二条), never a lone 一 or 两.
+
+    One scan reads all the sentences of a document: most hold no number, and a scan of each sentence
+    would cost more to start than to read it.
+    """
+    text = "\n".join(sentences)  # no sentence holds a line break, and no number runs over one
+    starts = list(itertools.accumulate([len(s) + 1 for s in sentences[:-1]], initial=0))
+    found: dict[int, list[tuple[int, int]]] = {}
+
+    def add(start: int, end: int) -> None:
+        n = bisect.bisect_right(starts, start) - 1
+        found.setdefault(n, []).append((start - starts[n], end - starts[n]))
+
+    english = language == "en"
+    for m in _DIGITS.finditer(text):
+        # a line break bounds a word as the ends of a sentence do
+        if not english or _word_bounded(text, m.start(), m.end()):
+            add(m.start(), m.end())
+    if not english:
+        words = _words()
+        for m in _counted_runs(words["zh_numerals"], words["zh_measures"]).finditer(text):
+            start, end = m.span()
+            if end - start >= 2 or m.group() not in "一两":
+                add(start, end)
+    return found
 
 
 @functools.cache
@@ -1275,6 +1370,8 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
         if not p.truncated:
             owner.update(dict.fromkeys(ix.sentences(p.text), p.id))
     language, tail = ix.language, ix.tail
+    asked: list[tuple[str, str]] = []  # (point, sentence as written)
+    prompts: list[str] = []  # each of those sentences as a prompt
     for p in ix.doc.points:
         if p.truncated:
             continue
@@ -1284,21 +1381,25 @@ def _sentence_drafts(ix: _Index, emit: Callable[..., None]) -> None:
             if owner.get(s) != pid or (tail and _on_truncated_text(ix, pid, s)):
                 continue  # a sentence the point says twice is asked about once
             owner[s] = ""  # once per sentence
-            prompt = _sentence_prompt(s, language)
-            if prompt is None:
-                continue
-            sentence, blanks = prompt
-            for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
-                emit(
-                    source,
-                    "cloze",
-                    {"blanked": blanked},
-                    # the id follows the sentence as written, so it does not move with the marker
-                    {"answer": (answer,), "discriminator": s + "\x1f" + answer},
-                    p.id,
-                    p.id,
-                    sentence,
-                )
+            if _lead_in(s):
+                continue  # "Typical forms of active recall:" announces a list and says nothing itself
+            asked.append((pid, s))
+            # the sentence as a prompt: no point marker ("a)", "⒈"), a proper end mark instead of ";"
+            prompts.append(_statement(s, language))
+    numbers = _numbers(prompts, language)
+    for n, ((pid, s), sentence) in enumerate(zip(asked, prompts, strict=True)):
+        blanks = _sentence_blanks(sentence, language, numbers.get(n, ()))
+        for source, blanked, answer in (*blanks, *_term_blank(sentence, language, terms, used_terms)):
+            emit(
+                source,
+                "cloze",
+                {"blanked": blanked},
+                # the id follows the sentence as written, so it does not move with the marker
+                {"answer": (answer,), "discriminator": s + "\x1f" + answer},
+                pid,
+                pid,
+                sentence,
+            )
 
 
 def problems(q: Question) -> list[str]:

@@ -293,12 +293,12 @@ def _common_chars() -> frozenset[str]:
     return frozenset(chars)
 
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,30})""", re.IGNORECASE)
+_META_CHARSET = rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,30})"""
 
 
 def _html_charset(data: bytes) -> str | None:
     """The charset an HTML page declares in a <meta> tag, if any."""
-    m = _META_CHARSET.search(data[:4096])
+    m = re.search(_META_CHARSET, data[:4096], re.IGNORECASE)
     if not m:
         return None
     name = m.group(1).decode("ascii", "replace")
@@ -311,11 +311,16 @@ def _html_charset(data: bytes) -> str | None:
 
 # ---------------------------------------------------------------- hard-wrapped text
 
-_BLOCK_START = re.compile(
-    r"^\s*(?:[-*+•>|#]|\d{1,3}[.)、]|[A-Za-z][.)]\s|[（(][\w一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]+、|[⒈-⒛①-⑳⑴-⒇])"
+# The patterns of one format or case are compiled where they are used (the re module keeps them):
+# most processes never meet that format, and compiling a pattern costs every process that does.
+
+_BLOCK_START = (
+    r"^\s*(?:[-*+•>|#]|\d{1,3}[.)、]|[A-Za-z][.)]\s|[（(][\w一二三四五六七八九十]{1,3}[)）]"
+    r"|[一二三四五六七八九十]+、|[⒈-⒛①-⑳⑴-⒇])"
 )
-_CJK_HEADING = re.compile(
-    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十百\d]+[章节条部分编])[^。！？]*$"
+_CJK_HEADING = (
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]{1,3}[)）]"
+    r"|第[一二三四五六七八九十百\d]+[章节条部分编])[^。！？]*$"
 )
 _LINE_END = tuple("。！？!?；;：:…”」』\"')）")
 
@@ -341,11 +346,13 @@ def unwrap(text: str) -> str:
     wrap = widths[int(len(widths) * 0.9)]
     if wrap < 30:  # nobody wraps text this narrow: these are short lines, headings and lists
         return text
+    block_start = re.compile(_BLOCK_START)
+    cjk_heading = re.compile(_CJK_HEADING)
     out: list[str] = []
     cut = False  # the previous line was cut at the wrap width
     for line in lines:
         stripped = line.strip()
-        if cut and stripped and not _BLOCK_START.match(line):
+        if cut and stripped and not block_start.match(line):
             out[-1] = _join(out[-1], stripped)
         else:
             out.append(stripped)
@@ -354,7 +361,7 @@ def unwrap(text: str) -> str:
             and _display_width(stripped) >= 0.6 * wrap
             and not stripped.endswith(_LINE_END)
             and not stripped.startswith("#")
-            and not _CJK_HEADING.match(stripped)
+            and not cjk_heading.match(stripped)
         )
     return "\n".join(out)
 
@@ -362,12 +369,13 @@ def unwrap(text: str) -> str:
 # ---------------------------------------------------------------- Markdown
 
 # Brackets never nest inside the bounded runs, so a line of 10,000 "[" is scanned in linear time.
-_MD_IMAGE = re.compile(r"!\[[^\[\]\n]{0,300}\]\([^()\s]{0,500}(?:\s[^()]{0,200})?\)")
-_MD_LINK = re.compile(r"\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}(?:\s[^()]{0,200})?\)")
-_MD_REF_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\[[^\[\]\n]{0,100}\]")
-_MD_REF_DEF = re.compile(r"^\s{0,3}\[[^\[\]\n]{1,300}\]:\s*\S")
-_MD_EMPHASIS = re.compile(r"\*\*|__|`")
-_MD_AUTOLINK = re.compile(r"<(https?://[^<>\s]{1,2000})>")
+_MD_IMAGE = r"!\[[^\[\]\n]{0,300}\]\([^()\s]{0,500}(?:\s[^()]{0,200})?\)"
+_MD_LINK = r"\[([^\[\]\n]{0,300})\]\([^()\s]{0,500}(?:\s[^()]{0,200})?\)"
+_MD_REF_LINK = r"\[([^\[\]\n]{1,300})\]\[[^\[\]\n]{0,100}\]"
+_MD_REF_DEF = r"^\s{0,3}\[[^\[\]\n]{1,300}\]:\s*\S"
+_MD_EMPHASIS = r"\*\*|__|`"
+_MD_AUTOLINK = r"<(https?://[^<>\s]{1,2000})>"
+_MD_BREAK = r"\s*[-*_=]{3,}\s*"  # a thematic break or a setext underline
 
 
 def markdown_to_text(text: str) -> str:
@@ -378,16 +386,19 @@ def markdown_to_text(text: str) -> str:
             if lines[i].strip() in ("---", "..."):
                 lines = lines[i + 1 :]
                 break
+    ref_def, image, link, ref_link, autolink, emphasis, thematic_break = map(
+        re.compile, (_MD_REF_DEF, _MD_IMAGE, _MD_LINK, _MD_REF_LINK, _MD_AUTOLINK, _MD_EMPHASIS, _MD_BREAK)
+    )
     out: list[str] = []
     for line in lines:
-        if line.lstrip().startswith(("```", "~~~")) or _MD_REF_DEF.match(line):
+        if line.lstrip().startswith(("```", "~~~")) or ref_def.match(line):
             continue
-        line = _MD_IMAGE.sub("", line)
-        line = _MD_LINK.sub(r"\1", line)
-        line = _MD_REF_LINK.sub(r"\1", line)
-        line = _MD_AUTOLINK.sub(r"\1", line)
-        line = _MD_EMPHASIS.sub("", line)
-        if re.fullmatch(r"\s*[-*_=]{3,}\s*", line):  # thematic break or setext underline
+        line = image.sub("", line)
+        line = link.sub(r"\1", line)
+        line = ref_link.sub(r"\1", line)
+        line = autolink.sub(r"\1", line)
+        line = emphasis.sub("", line)
+        if thematic_break.fullmatch(line):
             continue
         out.append(line.rstrip())
     return "\n".join(out)
@@ -458,7 +469,7 @@ _VOID_TAGS = frozenset(
 )
 
 
-_STRAY_LT = re.compile(r"<(?=[^<>]*(?:<|\Z))")
+_STRAY_LT = r"<(?=[^<>]*(?:<|\Z))"
 
 
 class _TextParser(HTMLParser):
@@ -525,7 +536,7 @@ def html_to_text(html: str) -> str:
     parser = _TextParser()
     # a "<" that no ">" closes before the next "<" is text; escaping it spares html.parser
     # a rescan to the end of the input for each one (quadratic on "<<<<…")
-    parser.feed(_STRAY_LT.sub("&lt;", html))
+    parser.feed(re.sub(_STRAY_LT, "&lt;", html))
     parser.close()
     parser._flush()
     return "\n".join(parser.lines)
@@ -533,7 +544,7 @@ def html_to_text(html: str) -> str:
 
 # ---------------------------------------------------------------- .docx
 
-_HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
+_HEADING_STYLE = r"^(?:heading|标题)\s*([1-9])$"
 
 
 def _read_docx(p: Path, data: bytes) -> str:
@@ -574,7 +585,7 @@ def _docx_paragraph(par: Any) -> str:
     if not text:
         return ""
     style = par.style.name if par.style is not None else ""
-    m = _HEADING_STYLE.match(style or "")
+    m = re.match(_HEADING_STYLE, style or "", re.IGNORECASE)
     if m:
         return "#" * int(m.group(1)) + " " + " ".join(text.split())
     if style in ("Title", "标题"):
@@ -598,9 +609,9 @@ def _docx_table(table: Any) -> Iterator[str]:
 
 # ---------------------------------------------------------------- .pdf
 
-_PAGE_NUMBER = re.compile(r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|第\s*\d{1,4}\s*页.{0,12}|Page \d{1,4}.{0,10})\s*$")
+_PAGE_NUMBER = r"^\s*(?:[-–—]\s*\d{1,4}\s*[-–—]|\d{1,4}|第\s*\d{1,4}\s*页.{0,12}|Page \d{1,4}.{0,10})\s*$"
 _TERMINAL = "。！？!?；;：:…”」』）)\"'"
-_MARKER = re.compile(
+_MARKER = (
     r"^\s*(?:[一二三四五六七八九十百]+、|[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}[.．、](?!\d)|第[一二三四五六七八九十百\d]+[章节条部分编]"
     r"|[⒈-⒛①-⑳⑴-⒇]|#)"
 )
@@ -639,12 +650,14 @@ def _read_pdf(p: Path, data: bytes) -> str:
 
 def join_pdf_lines(pages: list[list[str]]) -> str:
     """Rebuild paragraphs from a PDF's visual lines: a full-width line continues into the next one."""
+    page_number = re.compile(_PAGE_NUMBER)
+    marker = re.compile(_MARKER)
     bodies: list[list[str]] = []
     for page in pages:
         body = list(page)
-        while body and (not body[0] or _PAGE_NUMBER.match(body[0])):
+        while body and (not body[0] or page_number.match(body[0])):
             body.pop(0)
-        while body and (not body[-1] or _PAGE_NUMBER.match(body[-1])):
+        while body and (not body[-1] or page_number.match(body[-1])):
             body.pop()
         bodies.append(body)
     _drop_running_lines(bodies)
@@ -659,7 +672,7 @@ def join_pdf_lines(pages: list[list[str]]) -> str:
     for line in lines:
         if not line:
             continue  # a page end: a paragraph still open (its last line was full) runs on
-        if current and _MARKER.match(line):
+        if current and marker.match(line):
             paragraphs.append(current)
             current = ""
         current = _join(current, line) if current else line
@@ -676,16 +689,14 @@ def _drop_running_lines(bodies: list[list[str]]) -> None:
     """Drop running headers and footers: the same first or last line on most pages (page numbers aside)."""
     if len(bodies) < 3:
         return
+    digits = re.compile(r"\d+")
     for end in (0, -1):
-        counts = Counter(_DIGITS.sub("#", b[end]) for b in bodies if b)
+        counts = Counter(digits.sub("#", b[end]) for b in bodies if b)
         for text, count in counts.items():
             if count >= max(3, len(bodies) // 2):
                 for body in bodies:
-                    if body and _DIGITS.sub("#", body[end]) == text:
+                    if body and digits.sub("#", body[end]) == text:
                         body.pop(end)
-
-
-_DIGITS = re.compile(r"\d+")
 
 
 def _display_width(line: str) -> int:

@@ -15,7 +15,6 @@ Every field is HTML-escaped text; the only markup is the markup written here.
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import itertools
 import json
@@ -32,7 +31,7 @@ from .. import datafiles
 from ..fsutil import atomic_path
 from ..memo import per_document
 from ..model import BLANK, Question
-from ..names import slug
+from ..names import sha1_hex, slug
 from ..options import BuildOptions
 from . import anki_base
 from . import ledger as ledger_mod
@@ -96,7 +95,7 @@ def _kind_html(language: str, question_type: str) -> str:
 @functools.lru_cache(maxsize=4096)  # a note type's id is looked up for each of its notes
 def stable_id(kind: str, name: str) -> int:
     """An id derived from a name, in the range genanki recommends for model and deck ids."""
-    digest = hashlib.sha1(f"kaodian {kind}\x1f{name}".encode()).hexdigest()
+    digest = sha1_hex(f"kaodian {kind}\x1f{name}".encode())
     return (1 << 30) + int(digest[:12], 16) % (1 << 30)
 
 
@@ -288,7 +287,7 @@ def front_back(q: Question) -> tuple[str, str]:
 def note_guid(q: Question, occurrence: int = 1) -> str:
     """The note's GUID: plain hex from the document and question ids (genanki's base91 holds < > &)."""
     key = f"kaodian note\x1f{q.source.document}\x1f{q.id}" if occurrence == 1 else _repeated_key(q, occurrence)
-    return hashlib.sha1(key.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return sha1_hex(key.encode("utf-8", "surrogatepass"))[:20]
 
 
 def _repeated_key(q: Question, occurrence: int) -> str:
@@ -486,16 +485,17 @@ def _stamps(
 ) -> tuple[dict[str, int], int, ledger_mod.Ledger | None]:
     """(note key -> mod, package timestamp, ledger to save) for the notes about to be written."""
     now = int(clock())
-    # the last note type of each name, as one entry per note would give, hashed once per name
-    types = {name: _notetype_digest(nt) for name, nt in {s.notetype.name: s.notetype for s in specs}.items()}
     if not use_ledger:
         return {s.key: now for s in specs}, now, None
+    # the last note type of each name, as one entry per note would give, hashed once per name
+    types = {name: _notetype_digest(nt) for name, nt in {s.notetype.name: s.notetype for s in specs}.items()}
     previous = ledger_mod.load(ledger_mod.ledger_path(path))
     notes = ledger_mod.restamp(previous["notes"], {s.key: s.digest() for s in specs}, now)
     notetypes = ledger_mod.restamp(previous["notetypes"], types, now)
+    mods = {key: stamp.mod for key, stamp in notes.items()}
     # The package time becomes the note types' mod: newer whenever a note or a template changed.
-    timestamp = max((stamp.mod for stamp in (*notes.values(), *notetypes.values())), default=now)
-    return {k: s.mod for k, s in notes.items()}, timestamp, {"notes": notes, "notetypes": notetypes}
+    timestamp = max(itertools.chain(mods.values(), (stamp.mod for stamp in notetypes.values())), default=now)
+    return mods, timestamp, {"notes": notes, "notetypes": notetypes}
 
 
 # ---------------------------------------------------------------- the package
@@ -508,15 +508,22 @@ class _CardRule:
     cloze_fields: tuple[int, ...]  # cloze note types: the fields the front's {{cloze:…}} names
     required: tuple[tuple[int, str, tuple[int, ...]], ...]  # front/back: (ord, "all"/"any", field ords)
 
-    def ords(self, fields: Sequence[str]) -> list[int]:
+    def ords(self, fields: Sequence[str]) -> Sequence[int]:
         if self.cloze_fields:
-            # a card per cloze number, iterated as genanki iterates its set of them
-            numbers: set[int] = set()
+            found: tuple[str, ...] = ()
             for i in self.cloze_fields:
-                numbers.update([card for n in _CLOZE_NUMBER.findall(fields[i]) if (card := int(n) - 1) >= 0])
-            return list(numbers)
+                found += tuple(_CLOZE_NUMBER.findall(fields[i]))
+            return _cloze_cards(found)
         pick = fields.__getitem__  # the checks below then run without a Python frame per field
         return [ord_ for ord_, how, needed in self.required if (all if how == "all" else any)(map(pick, needed))]
+
+
+@functools.lru_cache(maxsize=1024)  # the blanks of most notes are numbered 1, 2, 3 …: a few tuples serve them all
+def _cloze_cards(numbers: tuple[str, ...]) -> tuple[int, ...]:
+    """A card per cloze number (as written in the text), iterated as genanki iterates its set of them."""
+    cards: set[int] = set()
+    cards.update([card for n in numbers if (card := int(n) - 1) >= 0])
+    return tuple(cards)
 
 
 _CLOZE_FIELD = re.compile(r"{{[^}]*?cloze:(?:[^}]?:)*(.+?)}}")  # genanki's: {{cloze:Text}}
@@ -681,9 +688,9 @@ def _collection(specs: Sequence[NoteSpec], mods: dict[str, int], timestamp: int)
         conn.close()
 
 
-def _zip_entry(name: str) -> zipfile.ZipInfo:
+def _zip_entry(name: str, compress_type: int = zipfile.ZIP_DEFLATED) -> zipfile.ZipInfo:
     info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = compress_type
     info.external_attr = 0o644 << 16
     return info
 
@@ -695,7 +702,8 @@ def write(questions: Sequence[Question], path: Path, options: BuildOptions) -> l
     collection = _collection(specs, mods, timestamp)
     with atomic_path(path) as tmp, zipfile.ZipFile(tmp, "w") as apkg:
         apkg.writestr(_zip_entry("collection.anki2"), collection, compresslevel=_ZIP_LEVEL)
-        apkg.writestr(_zip_entry("media"), json.dumps({}))
+        # stored: setting up deflate for its two bytes costs more than writing them
+        apkg.writestr(_zip_entry("media", zipfile.ZIP_STORED), json.dumps({}))
     if ledger is not None:
         # after the package: a failed write leaves the old ledger, which matches the old package
         ledger_mod.save(ledger_mod.ledger_path(path), ledger)
