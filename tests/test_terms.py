@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kaodian.extract import extract
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kaodian.extract import _caseless, _Holders, extract
 from kaodian.model import CleanText
 from kaodian.terms import TOP_TERMS, stopwords, tag, weigh
 
@@ -113,3 +117,31 @@ def test_term_points_survive_the_study_set_file(tmp_path: Path) -> None:
     assert isinstance(loaded, StudySet)
     assert loaded.documents[0].terms == doc.terms
     assert any(t.points for t in loaded.documents[0].terms)
+
+
+_HOLDER_TEXT = st.text(alphabet="党群关系鱼水ＡａAaΣσςİi\u0307Kk\u212a ", max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(_HOLDER_TEXT, st.sampled_from([None, "p1", "p2", "p3"])), max_size=8),
+    _HOLDER_TEXT.filter(bool),
+)
+def test_term_points_are_the_points_of_the_paragraphs_that_hold_the_term(
+    paragraphs: list[tuple[str, str | None]], term: str
+) -> None:
+    content = [text for text, _ in paragraphs]
+    owner = [point for _, point in paragraphs]
+    holding = [p for t, p in paragraphs if p is not None and (term in t or term.lower() in t.lower())]
+    in_order = list(dict.fromkeys(p for p in owner if p is not None))
+    assert _Holders(content, owner).of(term) == tuple(p for p in in_order if p in holding)
+
+
+@pytest.mark.slow
+def test_no_character_lower_cases_to_or_from_the_caseless_range() -> None:
+    def caseless(text: str) -> bool:
+        return all("\u2e00" <= c <= "\ua63f" for c in text)
+
+    changed = (c for c in map(chr, range(sys.maxunicode + 1)) if c.lower() != c)
+    assert [c for c in changed if caseless(c) or any(caseless(x) for x in c.lower())] == []
+    assert _caseless("党群关系") and _caseless("かな") and not _caseless("DNA") and not _caseless("")

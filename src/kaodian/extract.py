@@ -14,7 +14,7 @@ from .claims import Unit, find_claims
 from .model import LANGUAGES, CleanText, Document, Term
 from .names import slug
 from .outline import build_outline
-from .terms import Tagged, tag, weigh
+from .terms import Tagged, tag, weighed
 
 
 def extract(text: CleanText, doc_id: str | None = None) -> Document:
@@ -35,9 +35,9 @@ def extract(text: CleanText, doc_id: str | None = None) -> Document:
     titles: list[str | Tagged] = [title_tags if zh else text.title]
     for point, start in zip(outline.points, outline.starts, strict=True):
         titles.append(_prefix(tagged[start], len(point.title)) if zh else point.title)
-    weighed = weigh(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
+    ranked = weighed(list(zip(outline.content, tagged, strict=True)), titles, found.coinages, language)
     holders = _Holders(outline.content, outline.owner)
-    terms = tuple(Term(term=t.term, weight=t.weight, points=holders.of(t.term)) for t in weighed)
+    terms = tuple(Term(term=term, weight=weight, points=holders.of(term)) for term, weight in ranked)
     return Document(
         id=did,
         source=text.source,
@@ -91,6 +91,9 @@ class _Holders:
         if _JOIN in term:
             return self._per_paragraph(term, low)
         found: set[str] = set()
+        if _caseless(term):  # most Chinese terms: the text need not be lower-cased
+            self._find(term, lowered=False, found=found)
+            return tuple(sorted(found, key=self.rank.__getitem__))
         self._find(low, lowered=True, found=found)
         # a term already in lower case is in the lower-cased text wherever it is in the text
         if term != low:
@@ -120,6 +123,15 @@ class _Holders:
             if point is not None and point not in found and (term in text or low in text.lower()):
                 found[point] = None
         return tuple(found)
+
+
+def _caseless(term: str) -> bool:
+    """Whether ``term`` is in a lower-cased text exactly where it is in the text.
+
+    No character lower-cases to or from one between U+2E00 and U+A63F (CJK punctuation,
+    kana, CJK ideographs, Yi), so a term made of those needs no lower-cased copy of the text.
+    """
+    return term != "" and min(term) >= "\u2e00" and max(term) <= "\ua63f"
 
 
 def _prefix(tagged: Tagged, length: int) -> Tagged:

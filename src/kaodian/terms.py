@@ -57,13 +57,14 @@ def tag(text: str) -> Tagged:
     return tuple(_rjieba().tag(text))
 
 
-def _zh_candidates(tagged: Tagged, stop: frozenset[str]) -> list[str]:
-    # one comprehension, not a generator: this runs for every word of the document
-    return [
-        word
-        for word, flag in tagged
-        if flag in NOUN_TAGS and len(word) >= 2 and word not in stop and not word.isdigit() and not word.isascii()
-    ]
+def _nouns(tagged: Tagged) -> list[str]:
+    """The words of ``tagged`` with a noun tag: the one test made on every word of the document."""
+    return [word for word, flag in tagged if flag in NOUN_TAGS]
+
+
+def _not_candidates(words: Iterable[str], stop: frozenset[str]) -> list[str]:
+    """The words that cannot be terms: single characters, stop words, numbers, Latin text."""
+    return [word for word in words if len(word) < 2 or word in stop or word.isdigit() or word.isascii()]
 
 
 def _en_candidates(text: str, stop: frozenset[str]) -> Iterable[str]:
@@ -92,6 +93,17 @@ def weigh(
     top: int = TOP_TERMS,
 ) -> tuple[Term, ...]:
     """The top terms of a document from its paragraphs ((text, tags) each), titles and quoted coinages."""
+    return tuple(Term(term=term, weight=weight) for term, weight in weighed(units, titles, coinages, language, top))
+
+
+def weighed(
+    units: Sequence[tuple[str, Tagged]],
+    titles: Sequence[str | Tagged],
+    coinages: Iterable[str],
+    language: str = "zh",
+    top: int = TOP_TERMS,
+) -> list[tuple[str, float]]:
+    """The terms of ``weigh`` as (term, weight) pairs, for a caller that builds its own Terms."""
     stop = stopwords(language)
     zh = language == "zh"
     tf: Counter[str] = Counter()
@@ -131,24 +143,15 @@ def weigh(
         df[key] = max(df.get(key, 0), 1)
     if language == "en":
         _merge_plurals(tf, df, forms)
-    n = max(1, len(units))
-    idf: dict[int, float] = {}  # by the number of paragraphs a term is in
-    scores: dict[str, float] = {}
-    for key, freq in tf.items():
-        length = len(key) if zh else len(key.split()) * 3
-        d = max(1, df.get(key, 1))
-        if d not in idf:
-            idf[d] = math.log(1 + n / d)
-        score = freq * _LENGTH_FACTOR[min(length, 8)] * idf[d]
-        if key in coined:
-            score *= COINAGE_BOOST
-        scores[key] = score
+    scores = _scores(tf, df, len(units), zh)
+    for key in coined:
+        scores[key] *= COINAGE_BOOST
     if not scores:
-        return ()
+        return []
     best = max(scores.values())
     ranked = _ranked(scores, coined, top)
-    terms = [Term(term=k if zh else _surface(forms[k]), weight=round(v / best, 4)) for k, v in ranked]
-    return tuple(sorted(terms, key=lambda t: (-t.weight, t.term)))
+    terms = [(k if zh else _surface(forms[k]), round(v / best, 4)) for k, v in ranked]
+    return sorted(terms, key=lambda t: (-t[1], t[0]))
 
 
 def _count_zh(
@@ -158,17 +161,41 @@ def _count_zh(
     tf: Counter[str],
     df: Counter[str],
 ) -> None:
-    """Add the candidate words of Chinese paragraphs and titles to ``tf`` and ``df``.
+    """Add the candidate words of Chinese paragraphs and titles to empty ``tf`` and ``df``.
 
-    Each counter is updated once for the whole document: an update per paragraph costs
-    more in call overhead than the counting itself.
+    All nouns are counted, then the tests on the word itself (length, stop words,
+    digits) run once per distinct word, not once per occurrence. Each counter is
+    updated once for the whole document: an update per paragraph costs more in call
+    overhead than the counting itself.
     """
-    per_unit = [_zh_candidates(tagged, stop) for _, tagged in units]
-    tf.update(itertools.chain.from_iterable(per_unit))
-    df.update(itertools.chain.from_iterable(map(set, per_unit)))
+    nouns = [_nouns(tagged) for _, tagged in units]
+    tf.update(itertools.chain.from_iterable(nouns))
+    df.update(itertools.chain.from_iterable(map(set, nouns)))
     # a title given as text has no tags, hence no candidates
-    in_titles = [_zh_candidates(title, stop) for title in titles if not isinstance(title, str)]
+    in_titles = [_nouns(title) for title in titles if not isinstance(title, str)]
     tf.update(list(itertools.chain.from_iterable(in_titles)) * TITLE_BOOST)
+    for word in _not_candidates(tf, stop):
+        tf.pop(word)  # not del: Counter's __delitem__ is written in Python
+        df.pop(word, None)  # a word of the titles only has no paragraphs
+
+
+def _scores(tf: Counter[str], df: Counter[str], paragraphs: int, zh: bool) -> dict[str, float]:
+    """The weight of each key before coinages are boosted and the best is scaled to 1.
+
+    This runs for every candidate of the document: the loop avoids builtins (``min``,
+    ``max``) that cost more than the arithmetic.
+    """
+    n = paragraphs or 1
+    idf: dict[int, float] = {}  # by the number of paragraphs a term is in
+    top = len(_LENGTH_FACTOR) - 1
+    scores: dict[str, float] = {}
+    for key, freq in tf.items():
+        length = len(key) if zh else len(key.split()) * 3
+        d = df.get(key, 1)  # a key of the titles only is in one paragraph
+        if d not in idf:
+            idf[d] = math.log(1 + n / d)
+        scores[key] = freq * _LENGTH_FACTOR[length if length < top else top] * idf[d]
+    return scores
 
 
 def _ranked(scores: dict[str, float], coined: set[str], top: int) -> list[tuple[str, float]]:
@@ -192,6 +219,8 @@ def _merge_plurals(tf: Counter[str], df: Counter[str], forms: dict[str, Counter[
         singular = key[:-1]
         if key.endswith("s") and not key.endswith("ss") and singular in tf:
             tf[singular] += tf.pop(key)
-            df[singular] = max(df.get(singular, 0), df.pop(key, 0))
+            spread = max(df.get(singular, 0), df.pop(key, 0))
+            if spread:  # a key in no paragraph (of the titles only) stays out of df
+                df[singular] = spread
             for form, n in forms.pop(key).items():
                 forms[singular][form[:-1]] = forms[singular].get(form[:-1], 0) + n
