@@ -69,6 +69,16 @@ def test_english_terms_merge_plurals_and_keep_recurring_phrases() -> None:
     assert "the" not in terms
 
 
+def test_a_quoted_plural_coinage_is_boosted_as_its_singular() -> None:
+    # "cells" is counted as "cell" once both occur; the quote's boost follows it there
+    paragraphs = ("Hooke called them “cells”: small rooms.", "A cell divides. Every cell has a membrane.")
+    terms = weigh([(p, ()) for p in paragraphs], ["Cell biology"], ["cells"], "en")
+    assert terms[0].term == "cell" and terms[0].weight == 1.0
+    assert "cells" not in {t.term.lower() for t in terms}
+    unquoted = weigh([(p, ()) for p in paragraphs], ["Cell biology"], [], "en")
+    assert unquoted[0].term == "cell"
+
+
 def test_tag_gives_back_the_text() -> None:
     text = "党群关系是检验我们党执政能力的根本指标"
     assert "".join(w for w, _ in tag(text)) == text

@@ -142,7 +142,8 @@ def weighed(
         coined.add(key)
         df[key] = max(df.get(key, 0), 1)
     if language == "en":
-        _merge_plurals(tf, df, forms)
+        merged = _merge_plurals(tf, df, forms)
+        coined = {merged.get(key, key) for key in coined}  # a quoted "cells" is boosted as "cell"
     scores = _scores(tf, df, len(units), zh)
     for key in coined:
         scores[key] *= COINAGE_BOOST
@@ -213,14 +214,20 @@ def _ranked(scores: dict[str, float], coined: set[str], top: int) -> list[tuple[
     return [(k, -v) for v, k in kept + rest]
 
 
-def _merge_plurals(tf: Counter[str], df: Counter[str], forms: dict[str, Counter[str]]) -> None:
-    """Count "cells" as "cell" when both occur (a plain plural -s; no dictionary needed)."""
+def _merge_plurals(tf: Counter[str], df: Counter[str], forms: dict[str, Counter[str]]) -> dict[str, str]:
+    """Count "cells" as "cell" when both occur (a plain plural -s; no dictionary needed).
+
+    Returns each merged key with the key it is now counted under.
+    """
+    merged: dict[str, str] = {}
     for key in sorted(tf):
         singular = key[:-1]
         if key.endswith("s") and not key.endswith("ss") and singular in tf:
+            merged[key] = singular
             tf[singular] += tf.pop(key)
             spread = max(df.get(singular, 0), df.pop(key, 0))
             if spread:  # a key in no paragraph (of the titles only) stays out of df
                 df[singular] = spread
             for form, n in forms.pop(key).items():
                 forms[singular][form[:-1]] = forms[singular].get(form[:-1], 0) + n
+    return merged
