@@ -60,7 +60,8 @@ def test_a_damaged_store_costs_only_the_parse(monkeypatch: pytest.MonkeyPatch) -
         datafiles._stored.cache_clear()
 
 
-def test_a_build_does_not_import_yaml(tmp_path: Path) -> None:
+def test_a_build_imports_neither_pyyaml_nor_genanki(tmp_path: Path) -> None:
+    # both are read from stores beside the code: parsed_yaml.json, and anki_base.json (genanki pulls in asyncio)
     doc = tmp_path / "doc.txt"
     text = "一、总则\n\n坚持党的领导是根本保证。\n\n（一）要求\n\n必须做到三个坚持：坚持学习、坚持实践、坚持创新。\n"
     doc.write_text(text, encoding="utf-8")
@@ -68,7 +69,7 @@ def test_a_build_does_not_import_yaml(tmp_path: Path) -> None:
         "import sys; from pathlib import Path; from kaodian.pipeline import build;"
         "from kaodian.options import BuildOptions;"
         f"r = build([{str(doc)!r}], BuildOptions(output_dir=Path({str(tmp_path / 'out')!r})));"
-        "print(len(r.outputs), r.questions > 0, 'yaml' in sys.modules)"
+        "print(len(r.outputs), r.questions > 0, *(m in sys.modules for m in ('yaml', 'genanki', 'asyncio')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["2", "True", "False"]
+    assert done.stdout.split() == ["2", "True", "False", "False", "False"]

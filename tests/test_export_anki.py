@@ -13,8 +13,6 @@ import json
 import os
 import re
 import sqlite3
-import subprocess
-import sys
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
@@ -444,19 +442,3 @@ def test_a_note_type_genanki_has_not_seen_is_made_by_genanki(questions: tuple[Qu
     model = anki_base._genanki_model(changed)
     assert anki_base.model(changed)["json"] == json.loads(json.dumps(model.to_json(0, 0)))
     assert anki_base.model(changed)["req"] == json.loads(json.dumps(model._req))
-
-
-def test_a_build_does_not_import_genanki(tmp_path: Path) -> None:
-    doc = tmp_path / "doc.txt"
-    doc.write_text(
-        "一、总则\n\n坚持党的领导是根本保证。\n\n（一）要求\n\n必须做到三个坚持：坚持学习、坚持实践、坚持创新。\n",
-        encoding="utf-8",
-    )
-    code = (
-        "import sys; from pathlib import Path; from kaodian.pipeline import build;"
-        "from kaodian.options import BuildOptions;"
-        f"r = build([{str(doc)!r}], BuildOptions(output_dir=Path({str(tmp_path / 'out')!r})));"
-        "print(len(r.outputs), 'genanki' in sys.modules, 'asyncio' in sys.modules)"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.split() == ["2", "False", "False"]
