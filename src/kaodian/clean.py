@@ -638,13 +638,18 @@ def _ends_mid_sentence(line: str) -> bool:
     return not _heading_like(stripped)
 
 
+def _compact(line: str) -> str:
+    """A line without its Markdown heading marks and without white space."""
+    return "".join(line.lstrip("#").split())
+
+
 def _comparable(line: str) -> str:
-    return "".join(line.lstrip("#").split()).casefold()
+    return _compact(line).casefold()
 
 
 def _is_title_again(line: str, title_seen: str) -> bool:
     """Whether ``line`` is the title (``title_seen``: its :func:`_comparable` form) once more."""
-    compact = "".join(line.lstrip("#").split())
+    compact = _compact(line)
     # case folding never shortens a text: a line longer than the title is spared folding
     return len(compact) <= len(title_seen) and compact.casefold() == title_seen
 
